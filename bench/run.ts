@@ -1,0 +1,241 @@
+/**
+ * `npm run bench` (full) or `npm run bench -- --quick --json` (about 2 min,
+ * one JSON object on stdout). Starts a private redis-server for the run and
+ * measures, each scenario in a fresh child process:
+ *  1. throughput: engine (no-op poller) vs plain BullMQ self-rescheduling jobs, concurrency 1 and 8;
+ *  2. Redis commands per poll for both (INFO commandstats deltas);
+ *  3. lateness of 1,000 targets on a short fixed interval (engine, and plain BullMQ for reference);
+ *  4. 10,000 targets in one Nest app: registration time, RSS, Redis memory, health route latency;
+ *  5. the fleet simulator's policy table on fleets/standard.json.
+ * Options: --quick, --json, --profile (CPU profiles of the children into
+ * bench/profiles/), --only=throughput,lateness,scale,policy.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startPrivateRedis } from '../test/support/private-redis';
+import { log, median, round } from './lib/stats';
+import type { ThroughputConfig, ThroughputResult } from './scenarios/throughput';
+import type { LatenessConfig, LatenessResult } from './scenarios/lateness';
+import type { ScaleConfig, ScaleResult } from './scenarios/scale';
+import { formatReport } from './report';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CHILD = join(__dirname, 'child.js');
+
+export interface BenchArgs {
+  quick: boolean;
+  json: boolean;
+  profile: boolean;
+  only: Set<string> | null;
+  /** Tiny configuration for the harness's own test (figures meaningless). */
+  tiny: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const only = argv.find((a) => a.startsWith('--only='));
+  return {
+    quick: argv.includes('--quick'),
+    json: argv.includes('--json'),
+    profile: argv.includes('--profile'),
+    tiny: argv.includes('--tiny'),
+    only: only ? new Set(only.slice('--only='.length).split(',')) : null,
+  };
+}
+
+function runChild<T>(scenario: string, config: object, profile: boolean): Promise<T> {
+  const flags = ['--expose-gc'];
+  if (profile) {
+    const dir = join(ROOT, 'bench', 'profiles');
+    mkdirSync(dir, { recursive: true });
+    flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}-${Date.now()}.cpuprofile`);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, CHILD, scenario, JSON.stringify(config)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as T);
+      else reject(new Error(`bench scenario ${scenario} exited ${code}`));
+    });
+  });
+}
+
+function machine(redisVersion: string) {
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    redisServer: redisVersion,
+    loadAverageAtStart: loadavg().map((v) => round(v, 2)),
+  };
+}
+
+interface ThroughputSummary {
+  concurrency: number;
+  enginePollsPerSecond: number | null;
+  rawPollsPerSecond: number | null;
+  throughputRatio: number | null;
+  engineCommandsPerPoll: number | null;
+  rawCommandsPerPoll: number | null;
+  redisCommandsRatio: number | null;
+}
+
+function summariseThroughput(runs: ThroughputResult[], concurrency: number): ThroughputSummary {
+  const pick = (side: 'engine' | 'raw', f: (r: ThroughputResult) => number) =>
+    median(runs.filter((r) => r.side === side && r.concurrency === concurrency).map(f));
+  const e = pick('engine', (r) => r.pollsPerSecond);
+  const r = pick('raw', (r) => r.pollsPerSecond);
+  const ec = pick('engine', (r) => r.commandsPerPoll);
+  const rc = pick('raw', (r) => r.commandsPerPoll);
+  return {
+    concurrency,
+    enginePollsPerSecond: e,
+    rawPollsPerSecond: r,
+    throughputRatio: e !== null && r ? round(e / r, 3) : null,
+    engineCommandsPerPoll: ec,
+    rawCommandsPerPoll: rc,
+    redisCommandsRatio: ec !== null && rc ? round(ec / rc, 3) : null,
+  };
+}
+
+function simulatePolicies(quick: boolean, tiny: boolean): unknown {
+  const hours = tiny ? '1' : '24';
+  const args = ['tsx', 'libs/fleet-sim/src/virtual/cli.ts', '--fleet', join('fleets', tiny ? 'demo.json' : 'standard.json'), '--hours', hours, '--seed', '1'];
+  const text = execFileSync('npx', [...args, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const table = quick ? null : execFileSync('npx', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  return { command: `npx ${args.join(' ')}`, hours: Number(hours), report: JSON.parse(text) as unknown, table };
+}
+
+export async function runBench(args: BenchArgs): Promise<Record<string, unknown>> {
+  const wants = (part: string) => args.only === null || args.only.has(part);
+  const started = new Date();
+  log(`starting a private redis-server`);
+  const redis = await startPrivateRedis();
+  const admin = new Redis(redis.url, { connectionName: 'bench:admin' });
+  const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? 'unknown';
+  const result: Record<string, unknown> = {
+    date: started.toISOString(),
+    mode: args.tiny ? 'tiny' : args.quick ? 'quick' : 'full',
+    command: `npm run bench${args.quick || args.json ? ' --' : ''}${args.quick ? ' --quick' : ''}${args.json ? ' --json' : ''}`,
+    machine: machine(redisVersion),
+  };
+  let seq = 0;
+  const fresh = async (name: string) => {
+    await admin.flushall();
+    seq += 1;
+    return `bench-${name}-${seq}`;
+  };
+  try {
+    if (wants('throughput')) {
+      const rounds = args.tiny ? 1 : args.quick ? 2 : 3;
+      const base = args.tiny
+        ? { targets: 8, delayMs: 1, warmupMs: 300, measureMs: 700 }
+        : args.quick
+          ? { targets: 64, delayMs: 1, warmupMs: 1_500, measureMs: 4_000 }
+          : { targets: 64, delayMs: 1, warmupMs: 3_000, measureMs: 10_000 };
+      const runs: ThroughputResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const concurrency of [1, 8]) {
+          // alternate which side goes first, so drift in machine load hits both
+          const order = (round + concurrency) % 2 === 0 ? ['engine', 'raw'] : ['raw', 'engine'];
+          for (const side of order) {
+            const config: ThroughputConfig = { redisUrl: redis.url, queueName: await fresh(`tp-${side}`), concurrency, ...base };
+            const r = await runChild<ThroughputResult>(`throughput-${side}`, config, args.profile);
+            log(`throughput ${side} c=${concurrency}: ${r.pollsPerSecond} polls/s, ${r.commandsPerPoll} commands/poll`);
+            runs.push(r);
+          }
+        }
+      }
+      const byConcurrency = [1, 8].map((c) => summariseThroughput(runs, c));
+      const ratios = byConcurrency.map((s) => s.throughputRatio).filter((v): v is number => v !== null);
+      const cmdRatios = byConcurrency.map((s) => s.redisCommandsRatio).filter((v): v is number => v !== null);
+      result.throughputRatio = ratios.length ? Math.min(...ratios) : null;
+      result.redisCommandsRatio = cmdRatios.length ? Math.max(...cmdRatios) : null;
+      result.throughput = { config: base, rounds, byConcurrency, runs };
+    }
+
+    if (wants('lateness')) {
+      const base = args.tiny
+        ? { targets: 50, intervalMs: 500, concurrency: null, warmupMs: 600, measureMs: 1_000 }
+        : args.quick
+          ? { targets: 1_000, intervalMs: 2_000, concurrency: null, warmupMs: 3_000, measureMs: 10_000 }
+          : { targets: 1_000, intervalMs: 2_000, concurrency: null, warmupMs: 4_000, measureMs: 30_000 };
+      const engine = await runChild<LatenessResult>('lateness-engine', { redisUrl: redis.url, queueName: await fresh('late-engine'), ...base } satisfies LatenessConfig, args.profile);
+      log(`lateness engine: p50 ${engine.latenessMs.p50} p99 ${engine.latenessMs.p99} max ${engine.latenessMs.max} ms over ${engine.polls} polls`);
+      const raw = await runChild<LatenessResult>('lateness-raw', { redisUrl: redis.url, queueName: await fresh('late-raw'), ...base } satisfies LatenessConfig, args.profile);
+      log(`lateness raw: p50 ${raw.latenessMs.p50} p99 ${raw.latenessMs.p99} max ${raw.latenessMs.max} ms over ${raw.polls} polls`);
+      result.latenessP99Ms = engine.latenessMs.p99;
+      result.lateness = { config: base, engine, raw };
+    }
+
+    if (wants('scale')) {
+      const config: Omit<ScaleConfig, 'redisUrl' | 'queueName'> = args.tiny
+        ? { staticTargets: 40, registryTargets: 10, intervalMs: 60_000, healthRequests: 3, settleMs: 200 }
+        : { staticTargets: 9_000, registryTargets: 1_000, intervalMs: 60_000, healthRequests: 50, settleMs: args.quick ? 3_000 : 10_000 };
+      const r = await runChild<ScaleResult>('scale', { redisUrl: redis.url, queueName: await fresh('scale'), ...config }, args.profile);
+      log(`scale: ${r.targets} targets, RSS ${r.rssMb} MB, redis ${r.redisBytesPerTarget} B/target, health p95 ${r.healthMs?.p95 ?? '-'} ms`);
+      result.rssMb10k = r.rssMb;
+      result.healthP95Ms10k = r.healthMs?.p95 ?? null;
+      result.healthCachedP95Ms10k = r.healthCachedMs?.p95 ?? null;
+      result.redisBytesPerTarget10k = r.redisBytesPerTargetSteady;
+      result.scale = { config, ...r };
+    }
+
+    if (wants('policy')) {
+      log('policy: running the fleet simulator');
+      try {
+        result.policy = simulatePolicies(args.quick, args.tiny);
+      } catch (error) {
+        result.policy = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+  } finally {
+    admin.disconnect();
+    await redis.stop();
+  }
+  (result.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((v) => round(v, 2));
+  result.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+  result.goals = goals(result);
+  return result;
+}
+
+export function goals(r: Record<string, unknown>) {
+  const check = (value: unknown, goal: number, atMost: boolean) =>
+    typeof value === 'number' ? { value, goal: `${atMost ? '<=' : '>='} ${goal}`, met: atMost ? value <= goal : value >= goal } : { value: null, goal: `${atMost ? '<=' : '>='} ${goal}`, met: null };
+  return {
+    throughputRatio: check(r.throughputRatio, 0.9, false),
+    redisCommandsRatio: check(r.redisCommandsRatio, 1.5, true),
+    latenessP99Ms: check(r.latenessP99Ms, 20, true),
+    rssMb10k: check(r.rssMb10k, 300, true),
+    healthP95Ms10k: check(r.healthP95Ms10k, 100, true),
+    redisBytesPerTarget10k: check(r.redisBytesPerTarget10k, 2048, true),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const result = await runBench(args);
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${result.mode as string}-${(result.date as string).replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`results written to ${file}`);
+  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(formatReport(result));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import { Injectable, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { AdaptivePollingModule } from '../../libs/adaptive-polling/src/nest/adaptive-polling.module';
+import { Poller } from '../../libs/adaptive-polling/src/nest/poller.decorator';
+import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import { TargetRegistryService } from '../../libs/adaptive-polling/src/nest/target-registry.service';
+import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
+import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
+import { infoField } from '../lib/redis-info';
+import { distribution, log, round, sleep, type Distribution } from '../lib/stats';
+
+export interface ScaleConfig {
+  redisUrl: string;
+  queueName: string;
+  /** Targets given as static targets at boot. */
+  staticTargets: number;
+  /** Further targets added at run time through TargetRegistryService (sequentially). */
+  registryTargets: number;
+  /** Fixed polling interval of every target (they poll during the measurement). */
+  intervalMs: number;
+  healthRequests: number;
+  /** How long the app runs (polling) before RSS and health are measured. */
+  settleMs: number;
+}
+
+export interface ScaleResult {
+  targets: number;
+  intervalMs: number;
+  bootWithStaticTargetsMs: number;
+  staticTargets: number;
+  registryAdds: number;
+  registryAddTotalMs: number;
+  registryAddMsPerTarget: number | null;
+  /** RSS with every target registered and polling, before the health requests. */
+  rssMb: number;
+  heapUsedMb: number;
+  /** RSS after the health requests (each builds an ~8 MB document for 10k targets). */
+  rssAfterHealthMb: number;
+  rssBeforeBootMb: number;
+  redisUsedMemoryDeltaBytes: number;
+  redisBytesPerTarget: number;
+  /** MEMORY USAGE of one job hash before and after its first poll (state written). */
+  jobHashBytesUnpolled: number | null;
+  jobHashBytesPolled: number | null;
+  /** Bytes per target once every target has polled at least once (estimate). */
+  redisBytesPerTargetSteady: number;
+  polledDuringRun: number;
+  healthStatus: number | null;
+  healthBodyBytes: number | null;
+  /** Every request builds the document (healthCacheMs: 0). */
+  healthMs: Distribution | null;
+  /** The default 1 s document cache; requests back to back. */
+  healthCachedMs: Distribution | null;
+  /** Same read as the route's, without HTTP: engine.snapshots() of all targets. */
+  snapshotsMs: Distribution;
+}
+
+const TOKEN = 'bench-token';
+
+@Injectable()
+class NoopPollers {
+  polls = 0;
+  @Poller({ type: 'bench' })
+  poll(): null {
+    this.polls++;
+    return null;
+  }
+}
+
+function targetInputs(from: number, count: number, intervalMs: number): TargetInput[] {
+  const out: TargetInput[] = [];
+  for (let i = from; i < from + count; i++) {
+    out.push({
+      name: `node-${String(i).padStart(5, '0')}`,
+      type: 'bench',
+      displayName: `Bench node ${i}`,
+      connection: { host: `10.0.${Math.floor(i / 250)}.${i % 250}`, port: 8006, tokenId: 'bench@pve!ro', tokenSecret: 'x'.repeat(36) },
+      fixedIntervalMs: intervalMs,
+    });
+  }
+  return out;
+}
+
+async function jobHashBytes(redis: Redis, queueName: string, polled: boolean): Promise<number | null> {
+  // sample up to 50 job hashes whose data has (or has not) a lastPollAtMs
+  let cursor = '0';
+  const sizes: number[] = [];
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queueName}:target-*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      if (key.endsWith(':lock') || key.endsWith(':logs')) continue;
+      const data = await redis.hget(key, 'data');
+      if (!data) continue;
+      const isPolled = (JSON.parse(data) as { state: { lastPollAtMs?: number | null } | null }).state?.lastPollAtMs != null;
+      if (isPolled !== polled) continue;
+      const bytes = (await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null;
+      if (bytes) sizes.push(bytes);
+      if (sizes.length >= 50) break;
+    }
+  } while (cursor !== '0' && sizes.length < 50);
+  return sizes.length ? Math.round(sizes.reduce((s, v) => s + v, 0) / sizes.length) : null;
+}
+
+export async function scale(config: ScaleConfig): Promise<ScaleResult> {
+  const redis = new Redis(config.redisUrl, { connectionName: 'bench:scale-stats' });
+  const total = config.staticTargets + config.registryTargets;
+
+  @Module({
+    imports: [
+      AdaptivePollingModule.forRoot({
+        redis: config.redisUrl,
+        queueName: config.queueName,
+        env: false,
+        api: { token: TOKEN, healthCacheMs: 0 },
+        metrics: { perTargetLabels: false },
+        polling: { policy: 'fixed', minInterval: '1s', baseInterval: config.intervalMs, maxInterval: '5m' },
+        targets: targetInputs(0, config.staticTargets, config.intervalMs),
+      }),
+    ],
+    providers: [NoopPollers],
+  })
+  class ScaleAppModule {}
+
+  let app: INestApplication | null = null;
+  try {
+    await redis.flushall();
+    await sleep(200);
+    global.gc?.();
+    const rssBeforeBootMb = process.memoryUsage().rss / 2 ** 20;
+    const mem0 = await infoField(redis, 'memory', 'used_memory');
+
+    const t0 = performance.now();
+    app = await NestFactory.create(ScaleAppModule, { logger: ['error', 'warn'] });
+    await app.listen(0, '127.0.0.1');
+    const bootWithStaticTargetsMs = performance.now() - t0;
+    log(`scale: booted with ${config.staticTargets} static targets in ${Math.round(bootWithStaticTargetsMs)} ms`);
+
+    const registry = app.get(TargetRegistryService);
+    const t1 = performance.now();
+    for (const input of targetInputs(config.staticTargets, config.registryTargets, config.intervalMs)) await registry.add(input);
+    const registryAddTotalMs = performance.now() - t1;
+    log(`scale: added ${config.registryTargets} targets through the registry in ${Math.round(registryAddTotalMs)} ms`);
+
+    await sleep(config.settleMs);
+    global.gc?.();
+    const settled = process.memoryUsage();
+    const mem1 = await infoField(redis, 'memory', 'used_memory');
+    const url = `${await app.getUrl()}/api/monitoring/scheduler/health`.replace('[::1]', '127.0.0.1');
+
+    const engine = app.get(PollingEngineHost).engine;
+    const snapshotTimes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = performance.now();
+      await engine.snapshots();
+      snapshotTimes.push(performance.now() - s);
+    }
+
+    let healthStatus: number | null = null;
+    let healthBodyBytes: number | null = null;
+    const timeHealth = async (): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < config.healthRequests; i++) {
+        const s = performance.now();
+        const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const body = await res.text();
+        times.push(performance.now() - s);
+        healthStatus = res.status;
+        healthBodyBytes = body.length;
+        if (res.status !== 200) {
+          log(`scale: health returned ${res.status}: ${body.slice(0, 200)}`);
+          break;
+        }
+      }
+      return times;
+    };
+    const healthTimes = await timeHealth();
+    // then the module's default cache (1 s), on the same app
+    const apiConfig = app.get<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG);
+    (apiConfig as { healthCacheMs: number }).healthCacheMs = 1_000;
+    const cachedTimes = healthStatus === 200 ? await timeHealth() : [];
+    const memory = process.memoryUsage();
+    const unpolled = await jobHashBytes(redis, config.queueName, false);
+    const polled = await jobHashBytes(redis, config.queueName, true);
+    const deltaBytes = mem1 - mem0;
+    const perTarget = deltaBytes / total;
+    const steady = perTarget + (polled !== null && unpolled !== null ? Math.max(0, polled - unpolled) : 0);
+    return {
+      targets: total,
+      intervalMs: config.intervalMs,
+      bootWithStaticTargetsMs: Math.round(bootWithStaticTargetsMs),
+      staticTargets: config.staticTargets,
+      registryAdds: config.registryTargets,
+      registryAddTotalMs: Math.round(registryAddTotalMs),
+      registryAddMsPerTarget: config.registryTargets ? round(registryAddTotalMs / config.registryTargets, 3) : null,
+      rssMb: round(settled.rss / 2 ** 20, 1) as number,
+      heapUsedMb: round(settled.heapUsed / 2 ** 20, 1) as number,
+      rssAfterHealthMb: round(memory.rss / 2 ** 20, 1) as number,
+      rssBeforeBootMb: round(rssBeforeBootMb, 1) as number,
+      redisUsedMemoryDeltaBytes: deltaBytes,
+      redisBytesPerTarget: Math.round(perTarget),
+      jobHashBytesUnpolled: unpolled,
+      jobHashBytesPolled: polled,
+      redisBytesPerTargetSteady: Math.round(steady),
+      polledDuringRun: app.get(NoopPollers).polls,
+      healthStatus,
+      healthBodyBytes,
+      healthMs: healthStatus === 200 ? distribution(healthTimes) : null,
+      healthCachedMs: cachedTimes.length ? distribution(cachedTimes) : null,
+      snapshotsMs: distribution(snapshotTimes),
+    };
+  } finally {
+    if (app) await app.close();
+    redis.disconnect();
+  }
+}

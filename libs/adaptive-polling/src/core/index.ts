@@ -1,0 +1,30 @@
+/** The framework-free polling core: rules, policies, options. */
+export * from './types';
+export * from './errors';
+export * from './duration';
+export {
+  defaultPollingOptions,
+  DEFAULT_POLLING_OPTIONS,
+  optionsForType,
+  parseSystemJsonText,
+  resolvePollingOptions,
+  typeEnvVariable,
+  POLLING_ENV,
+  type DurationInput,
+  type EnvironmentVariables,
+  type PollingOptionsInput,
+  type PollingOptionSources,
+  type SystemJsonSettings,
+  type TypePollingOptionsInput,
+} from './options';
+export { classifyFailure, parseRetryAfter, type ClassifyOptions } from './classify';
+export { redactSecrets } from './redact';
+export { stableHash } from './hash';
+export * from './backoff';
+export * from './breaker';
+export * from './dead-letter';
+export * from './target-state';
+export * from './decide';
+export * from './policies';
+export * from './target';
+export * from './operator-actions';

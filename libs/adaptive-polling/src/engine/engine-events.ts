@@ -1,0 +1,55 @@
+import { EventEmitter } from 'node:events';
+import type { ClassifiedFailure, Decision, PollEvent, TargetPollState } from '../core/types';
+import type { OperatorAction } from '../core/operator-actions';
+import type { TargetDefinition } from '../core/target';
+
+export interface TargetRef {
+  key: string;
+  type: string;
+  name: string;
+}
+
+export interface PollStartedEvent extends TargetRef {
+  /** How late the poll started against its due time (>= 0). */
+  waitMs: number;
+}
+
+export interface PollFinishedEvent extends TargetRef {
+  success: boolean;
+  durationMs: number;
+  changed: boolean | null;
+  failure: ClassifiedFailure | null;
+  decision: Decision;
+}
+
+export interface TransitionEvent extends TargetRef {
+  event: PollEvent;
+  state: TargetPollState;
+}
+
+export interface OperatorActionEvent extends TargetRef {
+  action: OperatorAction;
+  before: TargetPollState | null;
+  after: TargetPollState | null;
+  atMs: number;
+}
+
+export interface EngineEventMap {
+  'poll:started': [PollStartedEvent];
+  'poll:finished': [PollFinishedEvent];
+  /** A poll that did not run: aborted by shutdown, or skipped as not due. */
+  'poll:skipped': [TargetRef & { reason: string }];
+  transition: [TransitionEvent];
+  'operator:applied': [OperatorActionEvent];
+  'target:added': [TargetRef & { definition: TargetDefinition }];
+  /** A definition changed (update, pause, resume). */
+  'target:updated': [TargetRef & { definition: TargetDefinition }];
+  'target:removed': [TargetRef];
+  'schedule:rebuilt': [{ targets: number; reason: 'redis_lost' | 'jobs_missing'; jobsCreated: number }];
+}
+
+/**
+ * Typed events the Nest layer listens to for metrics, audit and persistence.
+ * One emitter per engine instance: nothing is shared between two apps.
+ */
+export class EngineEvents extends EventEmitter<EngineEventMap> {}

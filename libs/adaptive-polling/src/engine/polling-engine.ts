@@ -1,0 +1,430 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isTargetPollState } from '../core/target-state';
+import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
+import type { OperatorAction } from '../core/operator-actions';
+import type { PolicyRegistry } from '../core/policies/registry';
+import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
+import { EngineEvents } from './engine-events';
+import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
+import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
+import { OperatorQueue } from './operator-queue';
+import type { PollHandler } from './poll-handler';
+import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
+import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
+import { TargetStore } from './target-store';
+
+export interface EngineLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface PollingEngineConfig {
+  connection: RedisConnectionInput;
+  queueName: string;
+  prefix: string;
+  options: ResolvedPollingOptions;
+  policies: PolicyRegistry;
+  handlers: ReadonlyMap<string, PollHandler>;
+  classifier?: FailureClassifier;
+  /** Per-process worker concurrency; default min(targets, 10). */
+  concurrency?: number;
+  /** Cap across every process (BullMQ global concurrency); null = none. */
+  globalConcurrency?: number | null;
+  /** BullMQ lock and stalled-check period: a crashed replica's poll is retaken within about 2x this. */
+  stalledIntervalMs: number;
+  /** How long a shutdown waits for running polls before aborting them. */
+  shutdownGraceMs: number;
+  /** How often each replica checks that every target has its job. */
+  reconcileIntervalMs: number;
+  /** False for a producer-only process that serves the API but runs no polls. */
+  runWorker: boolean;
+  clock: Clock;
+  random: RandomSource;
+  logger: EngineLogger;
+  /** Recovers state a fresh job should start with (e.g. dead letters from the database). */
+  recoverState?: (key: string) => Promise<TargetPollState | null>;
+}
+
+/** One target as seen by the API: its definition, shared state and whether a poll is running. */
+export interface TargetSnapshot {
+  definition: TargetDefinition;
+  state: TargetPollState | null;
+  running: boolean;
+  /** False when the target has no job in Redis (between a flush and the rebuild). */
+  scheduled: boolean;
+}
+
+const DEFAULT_MAX_CONCURRENCY = 10;
+const BACKLOG_REFRESH_MS = 2_000;
+
+/**
+ * The BullMQ side of the product: one delayed job per target, shared by every
+ * replica, each run deciding the next through the pure core. Framework-free:
+ * the Nest layer wires it up, and tests can drive it directly.
+ */
+export class PollingEngine {
+  readonly events = new EngineEvents();
+  readonly keys: EngineKeys;
+  private readonly shutdown = new AbortController();
+  private commandRedis!: OwnedRedis;
+  private queue!: Queue<PollJobData>;
+  private worker: Worker<PollJobData> | null = null;
+  private targets!: TargetStore;
+  private operatorQueue!: OperatorQueue;
+  private timers: NodeJS.Timeout[] = [];
+  private backlogFactor = 1;
+  private staticTargets: TargetDefinition[] = [];
+  private started = false;
+
+  constructor(private readonly config: PollingEngineConfig) {
+    this.keys = engineKeys(config.prefix, config.queueName);
+  }
+
+  get redis(): Redis {
+    return this.commandRedis.client;
+  }
+
+  get bullQueue(): Queue<PollJobData> {
+    return this.queue;
+  }
+
+  get isWorkerRunning(): boolean {
+    return this.worker !== null && this.worker.isRunning();
+  }
+
+  get currentConcurrency(): number {
+    return this.worker?.concurrency ?? 0;
+  }
+
+  async start(staticTargets: TargetDefinition[]): Promise<void> {
+    const { config } = this;
+    this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands');
+    this.targets = new TargetStore(this.redis, this.keys);
+    this.operatorQueue = new OperatorQueue(this.redis, this.keys);
+    this.queue = new Queue<PollJobData>(config.queueName, {
+      connection: this.redis,
+      prefix: config.prefix,
+    });
+    this.staticTargets = staticTargets;
+
+    await this.targets.refresh();
+    await this.registerStatic(staticTargets);
+    if (config.globalConcurrency) await this.queue.setGlobalConcurrency(config.globalConcurrency);
+    await this.ensureJobs();
+
+    if (config.runWorker) this.startWorker();
+    this.every(config.reconcileIntervalMs, () => this.reconcile());
+    this.every(BACKLOG_REFRESH_MS, () => this.measureBacklog());
+    this.started = true;
+  }
+
+  /**
+   * Graceful stop: take no new polls, let running ones finish within the
+   * grace period, abort the rest (they go back to the queue untouched), and
+   * leave every job in Redis so the schedule survives.
+   */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    if (this.worker) {
+      const closing = this.worker.close();
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace_over'>((resolve) => {
+        graceTimer = setTimeout(() => resolve('grace_over'), this.config.shutdownGraceMs);
+      });
+      const first = await Promise.race([closing.then(() => 'closed' as const), graceOver]);
+      clearTimeout(graceTimer);
+      if (first === 'grace_over') {
+        this.shutdown.abort();
+        await closing;
+      }
+      this.worker = null;
+    }
+    this.shutdown.abort();
+    if (this.queue) await this.queue.close();
+    if (this.commandRedis?.owned) await this.commandRedis.client.quit().catch(() => undefined);
+    this.started = false;
+  }
+
+  // -------------------------------------------------------------------------
+  // Registry
+  // -------------------------------------------------------------------------
+
+  async addTarget(input: TargetInput): Promise<TargetDefinition> {
+    const problems = validateTargetInput(input, 'target');
+    if (problems.length > 0) throw new EngineInputError(problems);
+    const def = normaliseTarget(input);
+    const key = targetKey(def);
+    if (!this.config.handlers.has(def.type)) {
+      throw new EngineInputError([
+        { field: 'target.type', message: `no poller handles type "${def.type}" (known: ${this.knownTypes()})` },
+      ]);
+    }
+    if (this.targets.get(key) ?? (await this.targets.fetch(key))) throw new TargetConflictError(key);
+    await this.targets.put([def]);
+    await this.addJob(def, 0);
+    this.adjustConcurrency();
+    this.events.emit('target:added', { key, type: def.type, name: def.name, definition: def });
+    return def;
+  }
+
+  async updateTarget(
+    key: string,
+    patch: Partial<Pick<TargetDefinition, 'displayName' | 'connection' | 'metadata' | 'fixedIntervalMs'>>,
+  ): Promise<TargetDefinition> {
+    const current = await this.requireTarget(key);
+    const next = { ...current, ...patch };
+    const problems = validateTargetInput(next, 'target');
+    if (problems.length > 0) throw new EngineInputError(problems);
+    await this.targets.put([next]);
+    await this.nudge(key, 'refresh');
+    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
+    return next;
+  }
+
+  async removeTarget(key: string): Promise<TargetDefinition> {
+    const def = await this.requireTarget(key);
+    await this.targets.remove(key);
+    const removed = await this.queue.remove(jobIdForTarget(key));
+    // A running job cannot be removed: its next run finds the target gone and ends.
+    if (removed === 0) await this.nudge(key, 'refresh');
+    else await this.operatorQueue.clear(key);
+    this.adjustConcurrency();
+    this.events.emit('target:removed', { key, type: def.type, name: def.name });
+    return def;
+  }
+
+  async setPaused(key: string, paused: boolean): Promise<TargetDefinition> {
+    const current = await this.requireTarget(key);
+    const next = { ...current, paused };
+    await this.targets.put([next]);
+    await this.nudge(key, 'refresh');
+    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
+    return next;
+  }
+
+  async getTarget(key: string): Promise<TargetDefinition | undefined> {
+    return this.targets.get(key) ?? (await this.targets.fetch(key));
+  }
+
+  async listTargets(): Promise<TargetDefinition[]> {
+    await this.targets.refresh();
+    return this.targets.list().sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+  }
+
+  // -------------------------------------------------------------------------
+  // Operator actions and reads
+  // -------------------------------------------------------------------------
+
+  /** Queues a state action for the target's next run and runs it now. */
+  async applyAction(key: string, action: OperatorAction): Promise<void> {
+    await this.requireTarget(key);
+    await this.nudge(key, action);
+  }
+
+  /** Runs the target's poll now (the breaker and dead-letter rules still apply). */
+  async triggerNow(key: string): Promise<boolean> {
+    await this.requireTarget(key);
+    const job = await this.queue.getJob(jobIdForTarget(key));
+    if (!job) return false;
+    if (!(await job.isDelayed())) return false;
+    await job.promote().catch(() => undefined);
+    return true;
+  }
+
+  async snapshot(key: string): Promise<TargetSnapshot | undefined> {
+    const def = await this.getTarget(key);
+    if (!def) return undefined;
+    return (await this.readSnapshots([def]))[0];
+  }
+
+  /** Every target's definition and shared state, in two pipelined reads. */
+  async snapshots(): Promise<TargetSnapshot[]> {
+    return this.readSnapshots(await this.listTargets());
+  }
+
+  /** Jobs waiting to run now, divided by this process's capacity; at least 1. */
+  backlog(): number {
+    return this.backlogFactor;
+  }
+
+  knownTypes(): string {
+    return [...this.config.handlers.keys()].sort().join(', ') || '(none)';
+  }
+
+  // -------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------
+
+  private startWorker(): void {
+    const { config } = this;
+    const processor = new PollProcessor({
+      targets: this.targets,
+      operatorQueue: this.operatorQueue,
+      handlers: config.handlers,
+      options: config.options,
+      policies: config.policies,
+      classifier: config.classifier,
+      events: this.events,
+      clock: config.clock,
+      random: config.random,
+      backlog: () => this.backlogFactor,
+      shutdown: this.shutdown.signal,
+    });
+    const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
+    this.worker = new Worker<PollJobData>(
+      config.queueName,
+      (job: Job<PollJobData>, token?: string) => processor.process(job, token),
+      {
+        connection: workerConnection.client,
+        prefix: config.prefix,
+        concurrency: this.desiredConcurrency(),
+        // Every worker must use the same stalled interval (the check is
+        // throttled by a key shared in Redis); lock = interval makes a dead
+        // replica's poll recoverable within about two intervals.
+        lockDuration: config.stalledIntervalMs,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: 1_000_000,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 100 },
+      },
+    );
+    this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
+    this.worker.on('failed', (job, error) =>
+      config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`),
+    );
+    // The worker closes its own connection; ours is a duplicate it owns.
+    this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
+  }
+
+  private desiredConcurrency(): number {
+    if (this.config.concurrency) return this.config.concurrency;
+    return Math.max(1, Math.min(this.targets.size(), DEFAULT_MAX_CONCURRENCY));
+  }
+
+  private adjustConcurrency(): void {
+    if (this.worker && !this.config.concurrency) this.worker.concurrency = this.desiredConcurrency();
+  }
+
+  private async registerStatic(defs: TargetDefinition[]): Promise<void> {
+    // A static target keeps a pause set at run time across restarts.
+    const merged = defs.map((def) => ({ ...def, paused: this.targets.get(targetKey(def))?.paused ?? def.paused }));
+    await this.targets.put(merged);
+  }
+
+  private async requireTarget(key: string): Promise<TargetDefinition> {
+    const def = await this.getTarget(key);
+    if (!def) throw new TargetNotFoundError(key);
+    return def;
+  }
+
+  private async nudge(key: string, action: string): Promise<void> {
+    await this.operatorQueue.push(key, action, this.jobKey(key));
+    const job = await this.queue.getJob(jobIdForTarget(key));
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  }
+
+  private jobKey(key: string): string {
+    return `${this.config.prefix}:${this.config.queueName}:${jobIdForTarget(key)}`;
+  }
+
+  private async addJob(def: TargetDefinition, delayMs: number, state: TargetPollState | null = null): Promise<void> {
+    const key = targetKey(def);
+    const now = this.config.clock();
+    const delay = def.paused ? PAUSED_DELAY_MS : delayMs;
+    await this.queue.add(
+      key,
+      { key, dueAtMs: now + delay, state },
+      { jobId: jobIdForTarget(key), delay, removeOnComplete: true, removeOnFail: 100 },
+    );
+  }
+
+  /**
+   * Adds the job of every target that has none (new targets, or all of them
+   * after Redis lost its data). Existing jobs are left alone, so a restart
+   * resumes the schedule instead of polling everything at once; new jobs are
+   * spread over one base interval.
+   */
+  private async ensureJobs(): Promise<number> {
+    const defs = this.targets.list();
+    if (defs.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const def of defs) pipeline.exists(this.jobKey(targetKey(def)));
+    const results = (await pipeline.exec()) ?? [];
+    let created = 0;
+    for (const [i, def] of defs.entries()) {
+      if (results[i]?.[1] === 1) continue;
+      const key = targetKey(def);
+      const state = this.config.recoverState ? await this.config.recoverState(key) : null;
+      const spreadMs = Math.floor(this.config.random() * this.config.options.intervals.baseMs);
+      const delay = state?.nextRunAtMs ? Math.max(0, state.nextRunAtMs - this.config.clock()) : spreadMs;
+      await this.addJob(def, delay, state);
+      created++;
+    }
+    return created;
+  }
+
+  private async reconcile(): Promise<void> {
+    const refreshed = await this.targets.refresh();
+    if (refreshed === 'lost') {
+      const count = await this.targets.restore(this.staticTargets);
+      const jobsCreated = await this.ensureJobs();
+      this.config.logger.warn(`Redis lost the registry: restored ${count} targets and ${jobsCreated} jobs`);
+      this.events.emit('schedule:rebuilt', { targets: count, reason: 'redis_lost', jobsCreated });
+      this.adjustConcurrency();
+      return;
+    }
+    if (refreshed === 'reloaded') this.adjustConcurrency();
+    const jobsCreated = await this.ensureJobs();
+    if (jobsCreated > 0) {
+      this.config.logger.warn(`re-created ${jobsCreated} missing poll jobs`);
+      this.events.emit('schedule:rebuilt', { targets: this.targets.size(), reason: 'jobs_missing', jobsCreated });
+    }
+  }
+
+  private async measureBacklog(): Promise<void> {
+    const waiting = await this.queue.getWaitingCount();
+    const capacity = Math.max(1, this.worker?.concurrency ?? this.desiredConcurrency());
+    this.backlogFactor = 1 + waiting / capacity;
+  }
+
+  private async readSnapshots(defs: TargetDefinition[]): Promise<TargetSnapshot[]> {
+    if (defs.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const def of defs) {
+      const jobKey = this.jobKey(targetKey(def));
+      pipeline.hget(jobKey, 'data');
+      pipeline.exists(`${jobKey}:lock`);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return defs.map((definition, i) => {
+      const raw = results[2 * i]?.[1] as string | null;
+      const locked = results[2 * i + 1]?.[1] === 1;
+      let state: TargetPollState | null = null;
+      if (raw) {
+        const data = JSON.parse(raw) as PollJobData;
+        state = isTargetPollState(data.state) ? data.state : null;
+      }
+      return { definition, state, running: locked, scheduled: raw !== null };
+    });
+  }
+
+  private every(ms: number, task: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || !this.started) return;
+      running = true;
+      task()
+        .catch((error: unknown) =>
+          this.config.logger.warn(`background task failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import { targetKey, type TargetDefinition } from '../core/target';
+import type { EngineKeys } from './engine-keys';
+
+/**
+ * The shared registry of targets: one Redis hash every replica reads, plus a
+ * local copy refreshed only when the version counter moved. The local copy
+ * also lets a replica restore the registry if Redis comes back empty.
+ */
+export class TargetStore {
+  private readonly local = new Map<string, TargetDefinition>();
+  private loadedVersion: string | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: EngineKeys,
+  ) {}
+
+  /** Upserts definitions (one round trip) and bumps the version. */
+  async put(definitions: TargetDefinition[]): Promise<void> {
+    if (definitions.length === 0) return;
+    const fields: string[] = [];
+    for (const def of definitions) {
+      fields.push(targetKey(def), JSON.stringify(def));
+      this.local.set(targetKey(def), def);
+    }
+    await this.redis.multi().hset(this.keys.targets, ...fields).incr(this.keys.targetsVersion).exec();
+  }
+
+  async remove(key: string): Promise<boolean> {
+    this.local.delete(key);
+    const [[, removed]] = (await this.redis
+      .multi()
+      .hdel(this.keys.targets, key)
+      .incr(this.keys.targetsVersion)
+      .exec()) as [[Error | null, number], [Error | null, number]];
+    return removed === 1;
+  }
+
+  /** The local view; call refresh() first when freshness matters. */
+  get(key: string): TargetDefinition | undefined {
+    return this.local.get(key);
+  }
+
+  /** Reads one definition straight from Redis (a replica may not have reloaded yet). */
+  async fetch(key: string): Promise<TargetDefinition | undefined> {
+    const raw = await this.redis.hget(this.keys.targets, key);
+    if (raw === null) {
+      this.local.delete(key);
+      return undefined;
+    }
+    const def = JSON.parse(raw) as TargetDefinition;
+    this.local.set(key, def);
+    return def;
+  }
+
+  list(): TargetDefinition[] {
+    return [...this.local.values()];
+  }
+
+  keysList(): string[] {
+    return [...this.local.keys()];
+  }
+
+  size(): number {
+    return this.local.size;
+  }
+
+  /**
+   * Reloads the local copy when another replica changed the registry.
+   * Returns 'lost' when Redis no longer has the registry at all (flushed).
+   */
+  async refresh(): Promise<'unchanged' | 'reloaded' | 'lost'> {
+    const version = await this.redis.get(this.keys.targetsVersion);
+    if (version === null) return this.local.size > 0 ? 'lost' : 'unchanged';
+    if (version === this.loadedVersion) return 'unchanged';
+    const all = await this.redis.hgetall(this.keys.targets);
+    this.local.clear();
+    for (const [key, raw] of Object.entries(all)) this.local.set(key, JSON.parse(raw) as TargetDefinition);
+    this.loadedVersion = version;
+    return 'reloaded';
+  }
+
+  /** Writes the local copy back after Redis lost it. */
+  async restore(extra: TargetDefinition[] = []): Promise<number> {
+    for (const def of extra) this.local.set(targetKey(def), def);
+    const defs = [...this.local.values()];
+    await this.put(defs);
+    this.loadedVersion = null;
+    return defs.length;
+  }
+}

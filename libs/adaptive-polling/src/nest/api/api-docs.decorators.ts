@@ -1,0 +1,45 @@
+import { applyDecorators, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AdaptivePollingApiGuard } from './api-auth.guard';
+import { ApiErrorDto } from './monitoring-actions.dto';
+
+/** OpenAPI tag of the health and management routes. */
+export const ADAPTIVE_POLLING_API_TAG = 'adaptive-polling';
+/**
+ * Name of the bearer security scheme the routes declare; register it in your
+ * document: `new DocumentBuilder().addBearerAuth(undefined, ADAPTIVE_POLLING_BEARER_AUTH)`.
+ */
+export const ADAPTIVE_POLLING_BEARER_AUTH = 'adaptive-polling-token';
+
+/** Tag, bearer auth (guard and docs) and the 401/403 responses shared by every route. */
+export function MonitoringApi(): ClassDecorator {
+  return applyDecorators(
+    ApiTags(ADAPTIVE_POLLING_API_TAG),
+    ApiBearerAuth(ADAPTIVE_POLLING_BEARER_AUTH),
+    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing or wrong bearer token' }),
+    ApiForbiddenResponse({ type: ApiErrorDto, description: 'Refused by the host guard (when api.guard is used)' }),
+    UseGuards(AdaptivePollingApiGuard),
+  );
+}
+
+/** The `:instance` parameter (a URL-encoded target key) and its 400/404 responses. */
+export function TargetKeyParam(): MethodDecorator {
+  return applyDecorators(
+    ApiParam({
+      name: 'instance',
+      description: 'Target key "type::name", URL-encoded (pve::pve-1 is pve%3A%3Apve-1)',
+      example: 'pve::pve-1',
+      schema: { type: 'string' },
+    }),
+    ApiBadRequestResponse({ type: ApiErrorDto, description: 'Not a target key "type::name"' }),
+    ApiNotFoundResponse({ type: ApiErrorDto, description: 'No target with this key is registered' }),
+  );
+}

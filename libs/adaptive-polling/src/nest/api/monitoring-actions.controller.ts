@@ -1,0 +1,79 @@
+import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { MonitoringApi, TargetKeyParam } from './api-docs.decorators';
+import { ApiErrorDto, RetryAllResultDto, TargetActionResultDto } from './monitoring-actions.dto';
+import { MonitoringActionsService } from './monitoring-actions.service';
+import type { RetryAllResult, TargetActionResult } from './monitoring-actions.types';
+import { OperatorActor } from './operator-actor';
+import { TargetKeyPipe } from './target-key.pipe';
+
+const NOT_DEAD_LETTERED = { type: ApiErrorDto, description: 'The target is not in the dead-letter queue' };
+
+/**
+ * Operator actions. Each is audited (actor, action, time, state before and
+ * after) and answers with the before/after summaries. Retrying or purging a
+ * target that is not dead-lettered is a 409 Conflict: the target exists, its
+ * state does not allow the action.
+ */
+@MonitoringApi()
+@Controller('api/monitoring')
+export class MonitoringActionsController {
+  constructor(private readonly actions: MonitoringActionsService) {}
+
+  @Post('breakers/:instance/reset')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Reset a circuit breaker', description: 'Closes the breaker (new generation); a blocked target polls at once.' })
+  @TargetKeyParam()
+  @ApiOkResponse({ type: TargetActionResultDto })
+  resetBreaker(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
+    return this.actions.resetBreaker(key, actor);
+  }
+
+  @Post('dlq/retry')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Retry every dead-letter entry now', description: 'Each parked target gets its one retry attempt now.' })
+  @ApiOkResponse({ type: RetryAllResultDto })
+  retryAll(@OperatorActor() actor: string): Promise<RetryAllResult> {
+    return this.actions.retryAllDeadLetters(actor);
+  }
+
+  @Post('dlq/:instance/retry')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Retry one dead-letter entry now', description: 'Success takes it out of the DLQ; failure parks it again.' })
+  @TargetKeyParam()
+  @ApiOkResponse({ type: TargetActionResultDto })
+  @ApiConflictResponse(NOT_DEAD_LETTERED)
+  retry(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
+    return this.actions.retryDeadLetter(key, actor);
+  }
+
+  @Delete('dlq/:instance')
+  @ApiOperation({
+    summary: 'Purge a dead-letter entry',
+    description: 'Removes the entry; the target starts afresh (failures cleared, breaker closed) one base interval later.',
+  })
+  @TargetKeyParam()
+  @ApiOkResponse({ type: TargetActionResultDto })
+  @ApiConflictResponse(NOT_DEAD_LETTERED)
+  purge(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
+    return this.actions.purgeDeadLetter(key, actor);
+  }
+
+  @Post('instances/:instance/pause')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Pause an instance', description: 'No polls until resumed; its state is kept.' })
+  @TargetKeyParam()
+  @ApiOkResponse({ type: TargetActionResultDto })
+  pause(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
+    return this.actions.pause(key, actor);
+  }
+
+  @Post('instances/:instance/resume')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Resume an instance', description: 'Due at once (breaker and dead-letter gates still apply).' })
+  @TargetKeyParam()
+  @ApiOkResponse({ type: TargetActionResultDto })
+  resume(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
+    return this.actions.resume(key, actor);
+  }
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BOARD_NOT_READY, BOARD_REALM, BOARD_UNAUTHORIZED } from './bull-board-messages';
+
+/** Who may open the board: a secret checked in constant time, or anyone (API auth: false on purpose). */
+export type BoardAccess = { kind: 'secret'; matches(candidate: string): boolean } | { kind: 'open' };
+
+type Next = (error?: unknown) => void;
+
+const BASIC = /^Basic[ ]+([A-Za-z0-9+/=]+)[ ]*$/i;
+const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
+
+/** The secret a request presents: the password of HTTP Basic (any user name), or a bearer token. */
+export function presentedSecret(authorization: string | undefined): string | null {
+  if (!authorization) return null;
+  const basic = BASIC.exec(authorization);
+  if (basic) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? null : decoded.slice(colon + 1);
+  }
+  const bearer = BEARER.exec(authorization);
+  return bearer ? bearer[1] : null;
+}
+
+/**
+ * The Express middleware in front of Bull Board. Browsers get a 401 with
+ * `WWW-Authenticate: Basic`, so they prompt for the credentials; scripts may
+ * send `Authorization: Bearer <token>` instead. One gate per registration,
+ * configured at module init (before the app takes requests).
+ */
+export class BullBoardAuthGate {
+  private access: BoardAccess | null = null;
+
+  configure(access: BoardAccess): void {
+    this.access = access;
+  }
+
+  readonly middleware = (request: IncomingMessage, response: ServerResponse, next: Next): void => {
+    const access = this.access;
+    if (access === null) return reply(response, 503, BOARD_NOT_READY);
+    if (access.kind === 'open') return next();
+    const secret = presentedSecret(request.headers.authorization);
+    if (secret !== null && access.matches(secret)) return next();
+    response.setHeader('WWW-Authenticate', `Basic realm="${BOARD_REALM}", charset="UTF-8"`);
+    reply(response, 401, BOARD_UNAUTHORIZED);
+  };
+}
+
+function reply(response: ServerResponse, status: number, text: string): void {
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  response.setHeader('Cache-Control', 'no-store');
+  response.end(text);
+}

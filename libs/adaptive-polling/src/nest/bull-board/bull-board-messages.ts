@@ -1,0 +1,23 @@
+/** Every message text of the Bull Board surface, in one place. */
+
+export const BOARD_REALM = 'Adaptive polling queues';
+
+export const BOARD_UNAUTHORIZED =
+  'Unauthorized: sign in with any user name and the adaptive polling API token as the password.\n';
+export const BOARD_NOT_READY = 'Bull Board is starting; try again in a moment.\n';
+export const BOARD_WITHOUT_AUTH_WARNING =
+  'Bull Board is served WITHOUT authentication because the API has auth: false';
+
+export const BOARD_NEEDS_POLLING_MODULE =
+  'AdaptivePollingBullBoardModule needs AdaptivePollingModule in the same app (its configuration was not found)';
+export const BOARD_TOKEN_INVALID = 'bullBoard.token must be a non-empty string of visible ASCII characters';
+export const BOARD_GUARD_NEEDS_TOKEN =
+  'the API authenticates with a host guard, which Bull Board cannot use: give AdaptivePollingBullBoardModule.forRoot({ token })';
+
+export function boardServed(route: string, queue: string, readOnly: boolean, auth: string): string {
+  return `Bull Board at ${route} shows queue "${queue}"${readOnly ? ' (read-only)' : ''}; ${auth}`;
+}
+
+export function boardConfigSummary(problems: string[]): string {
+  return `Bull Board cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { Queue } from 'bullmq';
+import { openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
+import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
+import { TokenMatcher } from '../token-matcher';
+import { BullBoardAuthGate, type BoardAccess } from './bull-board-auth';
+import {
+  BOARD_GUARD_NEEDS_TOKEN,
+  BOARD_NEEDS_POLLING_MODULE,
+  BOARD_TOKEN_INVALID,
+  BOARD_WITHOUT_AUTH_WARNING,
+  boardConfigSummary,
+  boardServed,
+} from './bull-board-messages';
+import { DEFAULT_BULL_BOARD_ROUTE, type AdaptivePollingBullBoardOptions } from './bull-board-options';
+
+export const BULL_BOARD_GATE = Symbol('ADAPTIVE_POLLING_BULL_BOARD_GATE');
+export const BULL_BOARD_OPTIONS = Symbol('ADAPTIVE_POLLING_BULL_BOARD_OPTIONS');
+
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/** How long shutdown waits for the board's queue to close (it hangs while Redis is unreachable). */
+const QUEUE_CLOSE_BOUND_MS = 2_000;
+
+async function boundedWait(work: Promise<unknown>, boundMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, boundMs);
+    timer.unref();
+  });
+  await Promise.race([work.catch(() => undefined), bound]);
+  clearTimeout(timer);
+}
+
+/** Bull Board cannot start as configured. Never contains the token. */
+export class BullBoardConfigError extends Error {
+  override readonly name = 'BullBoardConfigError';
+  constructor(readonly problems: string[]) {
+    super(boardConfigSummary(problems));
+  }
+}
+
+/**
+ * Puts the polling queue on the board and sets who may see it. The board
+ * gets a Queue object of its own (same name, prefix and Redis as the
+ * engine's), opened at module init: it does not wait for the engine to
+ * start, and works in an API-only process too.
+ */
+@Injectable()
+export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AdaptivePollingBullBoard');
+  private redis: OwnedRedis | null = null;
+  private queue: Queue | null = null;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(BULL_BOARD_INSTANCE) private readonly board: BullBoardInstance,
+    @Inject(BULL_BOARD_GATE) private readonly gate: BullBoardAuthGate,
+    @Inject(BULL_BOARD_OPTIONS) private readonly options: AdaptivePollingBullBoardOptions,
+  ) {}
+
+  /** The queue shown (null before init). */
+  get polledQueue(): Queue | null {
+    return this.queue;
+  }
+
+  onModuleInit(): void {
+    const config = this.find<ResolvedModuleConfig>(ADAPTIVE_POLLING_CONFIG);
+    if (!config) throw new BullBoardConfigError([BOARD_NEEDS_POLLING_MODULE]);
+    const { access, description } = this.resolveAccess(config);
+    this.gate.configure(access);
+
+    const readOnly = this.options.readOnly ?? true;
+    this.redis = openRedis(config.module.redis, 'adaptive-polling:bull-board');
+    this.queue = new Queue(config.queueName, { connection: this.redis.client, prefix: config.prefix });
+    this.board.addQueue(
+      new BullMQAdapter(this.queue, {
+        readOnlyMode: readOnly,
+        description: 'Adaptive polling: one delayed job per target',
+      }),
+    );
+    this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, config.queueName, readOnly, description));
+  }
+
+  /**
+   * Closes the board's queue and connection before any shutdown hook of the
+   * app runs (one may stop Redis itself, as the demo's does): a read-only
+   * view has nothing to flush, so the connection is dropped, not quit.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const queue = this.queue;
+    const redis = this.redis;
+    this.queue = null;
+    this.redis = null;
+    if (queue) await boundedWait(queue.close(), QUEUE_CLOSE_BOUND_MS);
+    if (redis?.owned) redis.client.disconnect();
+  }
+
+  private resolveAccess(config: ResolvedModuleConfig): { access: BoardAccess; description: string } {
+    const own = this.options.token;
+    if (own !== undefined) {
+      if (typeof own !== 'string' || !TOKEN_PATTERN.test(own)) throw new BullBoardConfigError([BOARD_TOKEN_INVALID]);
+      const matcher = new TokenMatcher(own);
+      return { access: { kind: 'secret', matches: (c) => matcher.matches(c) }, description: 'HTTP Basic with the board token' };
+    }
+    // The API's resolved authentication when the API is wired, else the same rules on the module's options.
+    const api =
+      this.find<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG) ??
+      resolveApiConfig(config.module.api, moduleEnvironment(config.module));
+    const { auth } = api;
+    if (auth.mode === 'token') {
+      return {
+        access: { kind: 'secret', matches: (c) => auth.matchesToken(c) },
+        description: `HTTP Basic with the API token as the password (${auth.tokenSource})`,
+      };
+    }
+    if (auth.mode === 'none') {
+      this.logger.warn(BOARD_WITHOUT_AUTH_WARNING);
+      return { access: { kind: 'open' }, description: 'no authentication (api.auth: false)' };
+    }
+    throw new BullBoardConfigError([BOARD_GUARD_NEEDS_TOKEN]);
+  }
+
+  private find<T>(token: symbol): T | null {
+    try {
+      return this.moduleRef.get<T>(token, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { redactSecrets } from '../../core/redact';
+import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../api/api-config';
+import { WORKERS_NOT_RUNNING, redisUnreachable, timedOut, tooManyDeadLetters } from '../api/api-messages';
+import type { AdaptivePollingHealthIndicatorOptions } from '../api/api-options';
+import { SchedulerHealthService } from '../api/scheduler-health.service';
+import { PollingEngineHost } from '../polling-engine.host';
+
+/** What the indicator reports besides its status. */
+export interface AdaptivePollingHealthDetails {
+  redis: 'up' | 'down';
+  redisLatencyMs: number | null;
+  workers: { expected: boolean; running: boolean; concurrency: number };
+  /** Dead-lettered targets; null when Redis could not be read. */
+  deadLetters: number | null;
+  maxDeadLetters: number;
+  /** Why it is down; absent when up. */
+  problems?: string[];
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(timedOut(what, ms))), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function messageOf(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * A @nestjs/terminus health indicator: down when Redis does not answer PING,
+ * when this process should run polls but its worker is not running, or when
+ * more targets than `maxDeadLetters` are dead-lettered.
+ *
+ * Add it to the providers of a module that imports `TerminusModule` and
+ * `AdaptivePollingModule`, then:
+ * `health.check([() => indicator.isHealthy('adaptivePolling')])`.
+ */
+@Injectable()
+export class AdaptivePollingHealthIndicator {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly host: PollingEngineHost,
+    private readonly schedulerHealth: SchedulerHealthService,
+    @Inject(ADAPTIVE_POLLING_API_CONFIG) private readonly apiConfig: ResolvedApiConfig,
+  ) {}
+
+  async isHealthy<const Key extends string = 'adaptivePolling'>(
+    key: Key = 'adaptivePolling' as Key,
+    options: AdaptivePollingHealthIndicatorOptions = {},
+  ): Promise<HealthIndicatorResult<Key>> {
+    const session = this.indicators.check(key);
+    const maxDeadLetters = options.maxDeadLetters ?? this.apiConfig.healthIndicator.maxDeadLetters;
+    const timeoutMs = options.timeoutMs ?? this.apiConfig.healthIndicator.timeoutMs;
+    const { engine, config } = this.host;
+    const problems: string[] = [];
+
+    let redis: 'up' | 'down' = 'up';
+    let redisLatencyMs: number | null = null;
+    const pingStarted = performance.now();
+    try {
+      await withTimeout(engine.redis.ping(), timeoutMs, 'Redis PING');
+      redisLatencyMs = Math.round((performance.now() - pingStarted) * 10) / 10;
+    } catch (error) {
+      redis = 'down';
+      problems.push(redisUnreachable(messageOf(error)));
+    }
+
+    const expected = config.module.worker ?? true;
+    const running = engine.isWorkerRunning;
+    if (expected && !running) problems.push(WORKERS_NOT_RUNNING);
+
+    let deadLetters: number | null = null;
+    if (redis === 'up') {
+      try {
+        const health = await withTimeout(this.schedulerHealth.health(), timeoutMs, 'reading the dead-letter queue');
+        deadLetters = health.deadLetter.count;
+        if (deadLetters > maxDeadLetters) problems.push(tooManyDeadLetters(deadLetters, maxDeadLetters));
+      } catch (error) {
+        problems.push(messageOf(error));
+      }
+    }
+
+    const details: AdaptivePollingHealthDetails = {
+      redis,
+      redisLatencyMs,
+      workers: { expected, running, concurrency: engine.currentConcurrency },
+      deadLetters,
+      maxDeadLetters,
+    };
+    if (problems.length > 0) return session.down({ ...details, problems });
+    return session.up({ ...details });
+  }
+}

@@ -1,0 +1,333 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { optionsForType } from '../../core/options';
+import { targetKey } from '../../core/target';
+import type { PollEvent, TargetPollState } from '../../core/types';
+import type { EngineEventMap, OperatorActionEvent, TargetRef } from '../../engine/engine-events';
+import {
+  ADAPTIVE_POLLING_PERSISTENCE_STATUS,
+  ADAPTIVE_POLLING_REPLICA_DIRECTORY,
+  type PersistenceStatusSource,
+  type ReplicaDirectory,
+} from '../extension-points';
+import { PollingEngineHost } from '../polling-engine.host';
+import { DUE_SOON_WINDOW_MS } from './metric-definitions';
+import {
+  ALL_INSTANCES_LABEL_VALUE,
+  BREAKER_STATES,
+  DEAD_LETTER_REASONS,
+  POLL_ERROR_TYPES,
+  POLL_RESULTS,
+  boundedLabel,
+  labelValue,
+  nonNegativeSeconds,
+  type DeadLetterDirectionLabel,
+} from './metric-labels';
+import { snapshotReadFailed } from './metrics-messages';
+import { ADAPTIVE_POLLING_METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
+import { PollingMetricSet } from './polling-metric-set';
+import { snapshotGaugeValues, type GaugeSample } from './snapshot-gauges';
+
+type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => void;
+
+/**
+ * The Prometheus metrics of one app's polling engine, in its own registry.
+ *
+ * Counters and histograms follow the engine's events in this process; the
+ * state gauges (staleness, breakers, dead letters, queue) are read from the
+ * shared Redis state when scraped, in one `snapshots()` call per scrape.
+ *
+ * Other parts of the app report what only they know through
+ * `setReplicasAlive`, `setPersistenceUp` and `incPersistenceWriteFailures`;
+ * a registered ReplicaDirectory / PersistenceStatusSource is read at scrape
+ * time instead, when present.
+ */
+@Injectable()
+export class PollingMetricsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AdaptivePollingMetrics');
+  private readonly set: PollingMetricSet;
+  /** Polls running in this process: target key -> type label. */
+  private readonly running = new Map<string, string>();
+  private readonly detachers: Array<() => void> = [];
+  private refreshing: Promise<void> | null = null;
+  private replicasAlive: number | null = null;
+  private persistenceUp: boolean | null = null;
+  private lastReadFailed = false;
+
+  constructor(
+    private readonly host: PollingEngineHost,
+    @Inject(ADAPTIVE_POLLING_METRICS_OPTIONS) readonly options: ResolvedMetricsOptions,
+    @Optional() @Inject(ADAPTIVE_POLLING_REPLICA_DIRECTORY) private readonly replicas?: ReplicaDirectory,
+    @Optional() @Inject(ADAPTIVE_POLLING_PERSISTENCE_STATUS) private readonly persistence?: PersistenceStatusSource,
+  ) {
+    this.set = new PollingMetricSet(options.prefix, () => this.refresh());
+  }
+
+  /** This app's polling metrics (not the global default registry). */
+  get registry(): Registry {
+    return this.set.registry;
+  }
+
+  /** The Prometheus text of this app's polling metrics alone. */
+  async metrics(): Promise<string> {
+    return this.set.registry.metrics();
+  }
+
+  /** Replicas with a live heartbeat (ignored while a ReplicaDirectory provider is registered). */
+  setReplicasAlive(count: number): void {
+    this.replicasAlive = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0;
+  }
+
+  /** Whether the persistence database answers (ignored while a PersistenceStatusSource is registered). */
+  setPersistenceUp(up: boolean): void {
+    this.persistenceUp = up;
+  }
+
+  /** Counts failed writes to the persistence database. */
+  incPersistenceWriteFailures(count = 1): void {
+    if (Number.isFinite(count) && count > 0) this.set.persistenceWriteFailures.inc(count);
+  }
+
+  onModuleInit(): void {
+    this.listen('poll:started', (e) => this.pollStarted(e.key, e.type, e.waitMs));
+    this.listen('poll:finished', (e) => this.pollFinished(e));
+    this.listen('poll:skipped', (e) => this.pollEnded(e.key));
+    this.listen('transition', (e) => this.countTransition(e, e.event));
+    this.listen('operator:applied', (e) => this.countOperatorAction(e));
+    this.listen('target:added', (e) => this.initialiseTarget(e));
+    this.listen('target:removed', (e) => this.forgetTarget(e));
+  }
+
+  /** Runs after the engine started (it depends on the host): starts every target's counters at 0. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.host.engine.bullQueue) return;
+    for (const def of await this.host.engine.listTargets()) {
+      this.initialiseTarget({ key: targetKey(def), type: def.type });
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const detach of this.detachers.splice(0)) detach();
+  }
+
+  /**
+   * Reads the shared state into the state gauges. Called by every state
+   * gauge's `collect()`; concurrent calls (one scrape reads every gauge at
+   * once) share one read.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.readState().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Events of this process
+  // ---------------------------------------------------------------------------
+
+  private listen<K extends keyof EngineEventMap>(event: K, listener: Listener<K>): void {
+    const events = this.host.engine.events;
+    const safe = ((...args: EngineEventMap[K]) => {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.logger.warn(`metrics: ${event} not counted: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }) as Listener<K>;
+    // The emitter's generic signature is awkward to satisfy for a generic K.
+    (events.on as (e: K, l: Listener<K>) => unknown).call(events, event, safe);
+    this.detachers.push(() => (events.off as (e: K, l: Listener<K>) => unknown).call(events, event, safe));
+  }
+
+  private targetLabels(ref: { key: string; type: string }): { instance_type: string; instance: string } {
+    return {
+      instance_type: labelValue(ref.type),
+      instance: this.options.perTargetLabels ? labelValue(ref.key) : ALL_INSTANCES_LABEL_VALUE,
+    };
+  }
+
+  private pollStarted(key: string, type: string, waitMs: number): void {
+    const typeLabel = labelValue(type);
+    this.set.queueWait.observe({ instance_type: typeLabel }, nonNegativeSeconds(waitMs));
+    if (this.running.has(key)) return;
+    this.running.set(key, typeLabel);
+    this.set.pollInflight.inc({ instance_type: typeLabel });
+  }
+
+  private pollEnded(key: string): void {
+    const typeLabel = this.running.get(key);
+    if (typeLabel === undefined) return;
+    this.running.delete(key);
+    this.set.pollInflight.dec({ instance_type: typeLabel });
+  }
+
+  private pollFinished(event: EngineEventMap['poll:finished'][0]): void {
+    this.pollEnded(event.key);
+    const labels = this.targetLabels(event);
+    this.set.pollTotal.inc({ ...labels, result: boundedLabel(event.success ? 'success' : 'error', POLL_RESULTS) });
+    this.set.pollDuration.observe(labels, nonNegativeSeconds(event.durationMs));
+    if (!event.success) {
+      this.set.pollErrors.inc({ ...labels, error_type: boundedLabel(event.failure?.category, POLL_ERROR_TYPES) });
+    }
+  }
+
+  private countTransition(ref: TargetRef, event: PollEvent): void {
+    const instance_type = labelValue(ref.type);
+    if (event.type === 'breaker_transition') {
+      this.set.breakerTransitions.inc({
+        instance_type,
+        from: boundedLabel(event.from, BREAKER_STATES),
+        to: boundedLabel(event.to, BREAKER_STATES),
+      });
+    } else if (event.type === 'dead_letter_in' || event.type === 'dead_letter_out') {
+      const direction: DeadLetterDirectionLabel = event.type === 'dead_letter_in' ? 'in' : 'out';
+      this.set.deadLetterTransitions.inc({ instance_type, direction, reason: boundedLabel(event.reason, DEAD_LETTER_REASONS) });
+    }
+  }
+
+  /**
+   * Operator actions change breaker and dead-letter state without a poll
+   * (the engine reports them as `operator:applied` with before and after):
+   * counted here from that difference.
+   */
+  private countOperatorAction(event: OperatorActionEvent): void {
+    const before: TargetPollState | null = event.before;
+    const after: TargetPollState | null = event.after;
+    if (!before || !after) return;
+    if (before.breaker.state !== after.breaker.state) {
+      this.countTransition(event, {
+        type: 'breaker_transition',
+        from: before.breaker.state,
+        to: after.breaker.state,
+        generation: after.breaker.generation,
+        atMs: event.atMs,
+      });
+    }
+    if (before.deadLetter && !after.deadLetter) {
+      this.countTransition(event, {
+        type: 'dead_letter_out',
+        reason: event.action === 'purge_dead_letter' ? 'operator_purge' : 'operator_retry',
+        atMs: event.atMs,
+      });
+    }
+  }
+
+  private initialiseTarget(ref: { key: string; type: string }): void {
+    const labels = this.targetLabels(ref);
+    for (const result of POLL_RESULTS) this.set.pollTotal.inc({ ...labels, result }, 0);
+    this.set.pollInflight.inc({ instance_type: labels.instance_type }, 0);
+  }
+
+  private forgetTarget(ref: { key: string; type: string }): void {
+    if (!this.options.perTargetLabels) return;
+    const labels = this.targetLabels(ref);
+    for (const result of POLL_RESULTS) this.set.pollTotal.remove({ ...labels, result });
+    for (const error_type of POLL_ERROR_TYPES) this.set.pollErrors.remove({ ...labels, error_type });
+    this.set.pollDuration.remove(labels);
+  }
+
+  // ---------------------------------------------------------------------------
+  // State read at scrape time
+  // ---------------------------------------------------------------------------
+
+  private async readState(): Promise<void> {
+    await Promise.all([this.readTargetState(), this.readReplicas()]);
+    this.readPersistence();
+  }
+
+  private async readTargetState(): Promise<void> {
+    const { engine, config } = this.host;
+    if (!engine.bullQueue) {
+      this.clearStateGauges();
+      return;
+    }
+    try {
+      const values = snapshotGaugeValues({
+        snapshots: await engine.snapshots(),
+        nowMs: config.clock(),
+        perTargetLabels: this.options.perTargetLabels,
+        knownTypes: Object.keys(config.polling.perType),
+        maxIntervalMs: (type) => optionsForType(config.polling, type).intervals.maxMs,
+        dueSoonWindowMs: DUE_SOON_WINDOW_MS,
+      });
+      const s = this.set;
+      replace(s.pollStaleness, values.staleness);
+      replace(s.pollLastSuccess, values.lastSuccess);
+      replace(s.deadLetterDepth, values.deadLetterDepth);
+      replace(s.breakerState, values.breakerState);
+      replace(s.breakerFailures, values.breakerFailures);
+      replace(s.breakerRetry, values.breakerRetry);
+      replace(s.queueDepth, values.queueDepthByType);
+      replace(s.targets, values.targetsByType);
+      replace(s.maxInterval, values.maxIntervalByType);
+      s.pollQueueDepth.set(values.queueDepth);
+      s.queueDueSoon.set(values.dueSoon);
+      this.lastReadFailed = false;
+    } catch (error) {
+      // Warn once per outage, not on every scrape.
+      if (!this.lastReadFailed) this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
+      this.lastReadFailed = true;
+      this.clearStateGauges();
+    }
+  }
+
+  private async readReplicas(): Promise<void> {
+    let alive = this.replicasAlive;
+    if (this.replicas) {
+      try {
+        alive = (await this.replicas.replicas()).filter((r) => r.status === 'alive').length;
+      } catch {
+        alive = null;
+      }
+    }
+    // Without a heartbeat source, the replica answering this scrape is alive.
+    this.set.replicasAlive.set(alive ?? (this.host.engine.isWorkerRunning ? 1 : 0));
+  }
+
+  private readPersistence(): void {
+    let up = this.persistenceUp;
+    if (this.persistence) {
+      try {
+        up = this.persistence.status().up;
+      } catch {
+        up = false;
+      }
+    }
+    // No database configured and nothing reported: the family has no sample.
+    if (up === null) this.set.persistenceUp.remove();
+    else this.set.persistenceUp.set(up ? 1 : 0);
+  }
+
+  private clearStateGauges(): void {
+    const s = this.set;
+    for (const gauge of [
+      s.pollStaleness,
+      s.pollLastSuccess,
+      s.deadLetterDepth,
+      s.breakerState,
+      s.breakerFailures,
+      s.breakerRetry,
+      s.queueDepth,
+      s.targets,
+      s.maxInterval,
+    ]) {
+      gauge.reset();
+    }
+    s.pollQueueDepth.remove();
+    s.queueDueSoon.remove();
+  }
+}
+
+function replace(gauge: { reset(): void; set(labels: Record<string, string>, value: number): void }, samples: GaugeSample[]): void {
+  gauge.reset();
+  for (const { labels, value } of samples) gauge.set(labels, value);
+}

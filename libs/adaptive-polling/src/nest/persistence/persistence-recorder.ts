@@ -1,0 +1,85 @@
+import { Injectable, Logger, type OnModuleInit, type OnApplicationShutdown } from '@nestjs/common';
+import { targetKey } from '../../core/target';
+import type { TargetPollState } from '../../core/types';
+import type { EngineEventMap } from '../../engine/engine-events';
+import { AuditTrailService } from '../audit/audit-trail.service';
+import { PollingEngineHost } from '../polling-engine.host';
+import { auditRow, deadLetterRow, runtimeTargetRow } from './persistence-rows';
+import { PersistenceWriter } from './persistence-writer';
+
+type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => void;
+
+/**
+ * Turns what happens in this process into buffered database writes: dead
+ * letters in and out (also through operator actions), run-time targets
+ * added, changed and removed, and every audit record. Listeners only queue
+ * (synchronously), so the poll path never waits for the database.
+ */
+@Injectable()
+export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('AdaptivePollingPersistence');
+  private readonly detachers: Array<() => void> = [];
+  private readonly staticKeys: Set<string>;
+
+  constructor(
+    private readonly host: PollingEngineHost,
+    private readonly writer: PersistenceWriter,
+    private readonly audit: AuditTrailService,
+  ) {
+    this.staticKeys = new Set(host.config.targets.map((t) => targetKey(t)));
+  }
+
+  onModuleInit(): void {
+    this.audit.addSink({ record: (record) => this.writer.appendAudit(auditRow(record)) });
+
+    this.listen('transition', ({ key, type, event, state }) => {
+      if (event.type === 'dead_letter_in') this.syncDeadLetter(key, type, state);
+      else if (event.type === 'dead_letter_out') this.writer.putState({ table: 'dead_letter', op: 'delete', key });
+    });
+    // Operator actions change the dead letter without a transition event
+    // (retry moves its retry time, purge removes it).
+    this.listen('operator:applied', ({ key, type, before, after }) => {
+      if (before?.deadLetter === after?.deadLetter) return;
+      if (after) this.syncDeadLetter(key, type, after);
+    });
+    this.listen('target:added', ({ key, definition }) => this.saveTarget(key, definition));
+    this.listen('target:updated', ({ key, definition }) => this.saveTarget(key, definition));
+    this.listen('target:removed', ({ key }) => {
+      this.writer.putState({ table: 'runtime_target', op: 'delete', key });
+      this.writer.putState({ table: 'dead_letter', op: 'delete', key });
+    });
+  }
+
+  onApplicationShutdown(): void {
+    for (const detach of this.detachers.splice(0)) detach();
+  }
+
+  private now(): number {
+    return this.host.config.clock();
+  }
+
+  private syncDeadLetter(key: string, type: string, state: TargetPollState): void {
+    const row = deadLetterRow(key, type, state, this.now());
+    if (row) this.writer.putState({ table: 'dead_letter', op: 'upsert', key, row });
+    else this.writer.putState({ table: 'dead_letter', op: 'delete', key });
+  }
+
+  /** Targets from the module options are not stored: the options bring them back. */
+  private saveTarget(key: string, definition: EngineEventMap['target:added'][0]['definition']): void {
+    if (this.staticKeys.has(key)) return;
+    this.writer.putState({ table: 'runtime_target', op: 'upsert', key, row: runtimeTargetRow(key, definition, this.now()) });
+  }
+
+  private listen<K extends keyof EngineEventMap>(event: K, listener: Listener<K>): void {
+    const events = this.host.engine.events;
+    const safe = ((...args: EngineEventMap[K]) => {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.logger.warn(`persistence: ${event} not recorded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }) as Listener<K>;
+    (events.on as (e: K, l: Listener<K>) => unknown).call(events, event, safe);
+    this.detachers.push(() => (events.off as (e: K, l: Listener<K>) => unknown).call(events, event, safe));
+  }
+}

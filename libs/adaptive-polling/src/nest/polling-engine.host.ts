@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PollingEngine } from '../engine/polling-engine';
+import type { PollHandler } from '../engine/poll-handler';
+import type { TargetPollState } from '../core/types';
+import { targetKey, type TargetDefinition } from '../core/target';
+import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from './resolved-config';
+import { PollerExplorer } from './poller.explorer';
+import { PollingStartupError } from './polling-startup.error';
+
+/** Something that can hand a fresh job its state back (the persistence layer's dead letters). */
+export interface StateRecoverySource {
+  recoverState(key: string): Promise<TargetPollState | null>;
+}
+
+/**
+ * Owns this app's engine: builds it, fills its pollers once discovery has
+ * run, starts it at bootstrap and stops it gracefully at shutdown. One per
+ * module instance, so two apps in one process never share anything.
+ */
+@Injectable()
+export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AdaptivePolling');
+  private readonly handlers = new Map<string, PollHandler>();
+  private recovery: StateRecoverySource | null = null;
+  private readonly targetSources: Array<() => Promise<TargetDefinition[]>> = [];
+  readonly engine: PollingEngine;
+
+  constructor(
+    @Inject(ADAPTIVE_POLLING_CONFIG) readonly config: ResolvedModuleConfig,
+    private readonly explorer: PollerExplorer,
+  ) {
+    this.engine = new PollingEngine({
+      connection: config.module.redis,
+      queueName: config.queueName,
+      prefix: config.prefix,
+      options: config.polling,
+      policies: config.policies,
+      handlers: this.handlers,
+      classifier: config.module.classifier,
+      concurrency: config.module.concurrency,
+      globalConcurrency: config.module.globalConcurrency ?? null,
+      stalledIntervalMs: config.stalledIntervalMs,
+      shutdownGraceMs: config.shutdownGraceMs,
+      reconcileIntervalMs: config.reconcileIntervalMs,
+      runWorker: config.module.worker ?? true,
+      clock: config.clock,
+      random: config.random,
+      logger: this.logger,
+      recoverState: (key) => this.recovery?.recoverState(key) ?? Promise.resolve(null),
+    });
+  }
+
+  /** Lets the persistence layer restore dead letters into re-created jobs. */
+  setStateRecovery(source: StateRecoverySource): void {
+    this.recovery = source;
+  }
+
+  /**
+   * Adds targets kept elsewhere (the database's run-time targets) to the
+   * start-up set. Call before bootstrap, e.g. from onModuleInit.
+   */
+  addTargetSource(source: () => Promise<TargetDefinition[]>): void {
+    this.targetSources.push(source);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const [type, handler] of this.explorer.discover()) this.handlers.set(type, handler);
+    const byKey = new Map(this.config.targets.map((t) => [targetKey(t), t]));
+    for (const source of this.targetSources) {
+      for (const def of await source()) if (!byKey.has(targetKey(def))) byKey.set(targetKey(def), def);
+    }
+    const targets = [...byKey.values()];
+    const unknown = targets.filter((t) => !this.handlers.has(t.type));
+    if (unknown.length > 0) {
+      const known = [...this.handlers.keys()].sort().join(', ') || '(none)';
+      throw new PollingStartupError(
+        unknown.map((t) => `target "${t.type}::${t.name}" has type "${t.type}", which no @Poller handles (known types: ${known})`),
+      );
+    }
+    await this.engine.start(targets);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.engine.stop();
+  }
+}

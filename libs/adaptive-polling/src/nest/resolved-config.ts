@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseSystemJsonText, resolvePollingOptions } from '../core/options';
+import { createPolicyRegistry, type PolicyRegistry } from '../core/policies/registry';
+import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
+import { PollingOptionsError } from '../core/errors';
+import type { Clock, OptionProblem, RandomSource, ResolvedPollingOptions } from '../core/types';
+import {
+  DEFAULT_PREFIX,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_RECONCILE_INTERVAL_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_STALLED_INTERVAL_MS,
+  type AdaptivePollingModuleOptions,
+} from './adaptive-polling.options';
+
+/** The module's options after defaults, system.json and env, all validated. */
+export interface ResolvedModuleConfig {
+  module: AdaptivePollingModuleOptions;
+  polling: ResolvedPollingOptions;
+  policies: PolicyRegistry;
+  targets: TargetDefinition[];
+  queueName: string;
+  prefix: string;
+  stalledIntervalMs: number;
+  shutdownGraceMs: number;
+  reconcileIntervalMs: number;
+  clock: Clock;
+  random: RandomSource;
+}
+
+export const ADAPTIVE_POLLING_CONFIG = Symbol('ADAPTIVE_POLLING_CONFIG');
+
+function checkPositiveInteger(value: unknown, field: string, problems: OptionProblem[]): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+    problems.push({ field, message: 'must be a whole number >= 1' });
+  }
+}
+
+/**
+ * Resolves and validates everything at start-up, collecting every problem
+ * (options, env, system.json, targets) into one error.
+ */
+export function resolveModuleConfig(options: AdaptivePollingModuleOptions): ResolvedModuleConfig {
+  const problems: OptionProblem[] = [];
+  const env = options.env === false ? {} : (options.env ?? process.env);
+
+  let systemJson: unknown;
+  if (options.systemJsonPath && existsSync(options.systemJsonPath)) {
+    const parsed = parseSystemJsonText(readFileSync(options.systemJsonPath, 'utf8'), options.systemJsonPath);
+    if (parsed.ok) systemJson = parsed.value;
+    else problems.push(parsed.problem);
+  }
+
+  const policies = createPolicyRegistry(options.policies ?? []);
+  const rawTargets: unknown[] = Array.isArray(options.targets) ? options.targets : [];
+  if (options.targets !== undefined && !Array.isArray(options.targets)) {
+    problems.push({ field: 'targets', message: 'must be an array' });
+  }
+  const targets: TargetDefinition[] = [];
+  const seen = new Set<string>();
+  rawTargets.forEach((input, i) => {
+    const found = validateTargetInput(input, `targets[${i}]`);
+    problems.push(...found);
+    if (found.length > 0) return;
+    const def = normaliseTarget(input as TargetInput);
+    if (seen.has(targetKey(def))) {
+      problems.push({ field: `targets[${i}]`, message: `duplicates target "${targetKey(def)}"` });
+      return;
+    }
+    seen.add(targetKey(def));
+    targets.push(def);
+  });
+  if (!options.redis) problems.push({ field: 'redis', message: 'is required (a URL, ioredis options or a client)' });
+  for (const field of ['concurrency', 'globalConcurrency', 'stalledIntervalMs', 'shutdownGraceMs', 'reconcileIntervalMs'] as const) {
+    checkPositiveInteger(options[field], field, problems);
+  }
+  for (const field of ['queueName', 'prefix'] as const) {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes(':'))) {
+      problems.push({ field, message: 'must be a non-empty string without ":"' });
+    }
+  }
+
+  let polling: ResolvedPollingOptions | undefined;
+  try {
+    polling = resolvePollingOptions({
+      code: options.polling,
+      systemJson,
+      env,
+      knownTypes: [...new Set(targets.map((t) => t.type))],
+      knownPolicies: policies.names(),
+    });
+  } catch (error) {
+    if (error instanceof PollingOptionsError) problems.push(...error.problems);
+    else throw error;
+  }
+
+  if (problems.length > 0 || !polling) {
+    throw new PollingOptionsError(
+      problems,
+      `Invalid adaptive polling configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n'),
+    );
+  }
+
+  return {
+    module: options,
+    polling,
+    policies,
+    targets,
+    queueName: options.queueName ?? DEFAULT_QUEUE_NAME,
+    prefix: options.prefix ?? DEFAULT_PREFIX,
+    stalledIntervalMs: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
+    shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,
+    clock: options.clock ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}

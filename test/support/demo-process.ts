@@ -1,0 +1,81 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+// Tests run from the repository root (vitest's root).
+const ROOT = resolve(process.cwd());
+export const DEMO_ENTRY = join(ROOT, 'dist/apps/demo/apps/demo/src/main.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the demo when the build is missing or older than the sources, so
+ * end-to-end tests run the same `node dist/...` a user runs. `nest start`
+ * is not used: it does not forward SIGTERM to the app.
+ */
+export function buildDemo(): void {
+  const sourcesMtime = Math.max(newestMtime(join(ROOT, 'apps')), newestMtime(join(ROOT, 'libs')));
+  if (existsSync(DEMO_ENTRY) && statSync(DEMO_ENTRY).mtimeMs >= sourcesMtime) return;
+  const result = spawnSync('npx', ['nest', 'build', 'demo'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`nest build demo failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export interface DemoProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** Sends a signal and waits for the exit (bounded). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+/** Starts `node dist/.../main.js` with `env` and resolves once it says it is running. */
+export async function startDemo(env: Record<string, string>, timeoutMs = 30_000): Promise<DemoProcess> {
+  const child = spawn(process.execPath, [DEMO_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1].replace('[::1]', '127.0.0.1'));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo exited with ${code} before starting:\n${output}`));
+    });
+  });
+
+  return {
+    child,
+    url,
+    output: () => output,
+    stop: async (signal = 'SIGTERM', stopTimeoutMs = 20_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

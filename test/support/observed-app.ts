@@ -1,0 +1,69 @@
+import { Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  AdaptivePollingModule,
+  AdaptivePollingPrometheusModule,
+  Poller,
+  PollingEngineHost,
+  PollingMetricsService,
+  type AdaptivePollingModuleOptions,
+  type PollContext,
+  type PollingEngine,
+} from '@app/adaptive-polling';
+import type { PollRecorder } from './scripted-app';
+
+const OBSERVED_RECORDER = Symbol('OBSERVED_RECORDER');
+
+@Injectable()
+class ObservedPollers {
+  constructor(@Inject(OBSERVED_RECORDER) private readonly recorder: PollRecorder) {}
+
+  @Poller({ type: 'scripted' })
+  poll(context: PollContext): Promise<unknown> {
+    return this.recorder.run(context);
+  }
+}
+
+export interface ObservedApp {
+  app: INestApplication;
+  engine: PollingEngine;
+  metrics: PollingMetricsService;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A listening Nest app with the polling module, `/metrics` (the library's
+ * Prometheus module) and whatever else the test imports (e.g. Bull Board),
+ * polling `scripted` targets through `recorder`.
+ */
+export async function startObservedApp(
+  recorder: PollRecorder,
+  options: AdaptivePollingModuleOptions,
+  imports: DynamicModule[] = [AdaptivePollingPrometheusModule.register()],
+): Promise<ObservedApp> {
+  @Module({
+    imports: [AdaptivePollingModule.forRoot({ env: false, api: { auth: false }, ...options }), ...imports],
+    providers: [ObservedPollers, { provide: OBSERVED_RECORDER, useValue: recorder }],
+  })
+  class ObservedAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [ObservedAppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A start-up failure still closes what the modules opened.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    engine: app.get(PollingEngineHost).engine,
+    metrics: app.get(PollingMetricsService),
+    url: `http://127.0.0.1:${port}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// One `vitest run` runs every project: unit tests of the pure core and the
+// fleet simulator, then integration and end-to-end suites that start their
+// own private redis-server (never the shared one on 6379).
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@app\/adaptive-polling$/, replacement: here('./libs/adaptive-polling/src/index.ts') },
+      { find: /^@app\/adaptive-polling\/(.*)$/, replacement: here('./libs/adaptive-polling/src/$1') },
+      { find: /^@app\/fleet-sim$/, replacement: here('./libs/fleet-sim/src/index.ts') },
+      { find: /^@app\/fleet-sim\/(.*)$/, replacement: here('./libs/fleet-sim/src/$1') },
+    ],
+  },
+  test: {
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/api.test.ts', 'test/e2e/metrics.test.ts', 'test/e2e/ops-rules.test.ts'],
+          exclude: ['test/integration/bench-harness.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each file starts its own redis-server; two at a time fits 2 cores.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'processes',
+          // Suites that run the built demo as separate processes and measure
+          // time (takeover after kill -9, shutdown, soak): one file at a time,
+          // so a neighbour's load does not skew what they measure.
+          include: [
+            'test/e2e/demo-acceptance.test.ts',
+            'test/e2e/reliability.test.ts',
+            'test/e2e/bull-board.test.ts',
+            'test/integration/bench-harness.test.ts',
+          ],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
+    ],
+  },
+});
