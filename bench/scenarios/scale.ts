@@ -8,6 +8,7 @@ import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-
 import { TargetRegistryService } from '../../libs/adaptive-polling/src/nest/target-registry.service';
 import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
+import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
 import { infoField } from '../lib/redis-info';
 import { distribution, log, round, sleep, type Distribution } from '../lib/stats';
 
@@ -94,7 +95,7 @@ async function jobHashBytes(redis: Redis, queueName: string, polled: boolean): P
       if (key.endsWith(':lock') || key.endsWith(':logs')) continue;
       const data = await redis.hget(key, 'data');
       if (!data) continue;
-      const isPolled = (JSON.parse(data) as { state: { lastPollAtMs?: number | null } | null }).state?.lastPollAtMs != null;
+      const isPolled = targetStateFromJobData(JSON.parse(data))?.lastPollAtMs != null;
       if (isPolled !== polled) continue;
       const bytes = (await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null;
       if (bytes) sizes.push(bytes);

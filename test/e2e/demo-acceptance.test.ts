@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
-import { isTargetPollState, type TargetPollState } from '@app/adaptive-polling';
+import { targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
@@ -65,8 +65,7 @@ async function demo(env: Record<string, string>): Promise<DemoProcess> {
 async function targetState(queue: string, key: string): Promise<TargetPollState | null> {
   const raw = await client.hget(`bull:${queue}:target-${encodeURIComponent(key)}`, 'data');
   if (!raw) return null;
-  const data = JSON.parse(raw) as { state: unknown };
-  return isTargetPollState(data.state) ? data.state : null;
+  return targetStateFromJobData(JSON.parse(raw));
 }
 
 describe('demo acceptance (issue 4)', () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isTargetPollState, type TargetPollState } from '@app/adaptive-polling';
+import { targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
 import { PostgresProcess } from '../support/postgres-process';
 import { healthyTargets, ReliabilityRig, RIG_TOKEN, secondsUntil } from './rig';
 import type { Figure, ScenarioResult } from './scenarios';
@@ -7,8 +7,7 @@ import type { Figure, ScenarioResult } from './scenarios';
 async function stateOf(rig: ReliabilityRig, key: string): Promise<TargetPollState | null> {
   const raw = await rig.client.hget(`bull:${rig.queueName}:target-${encodeURIComponent(key)}`, 'data').catch(() => null);
   if (!raw) return null;
-  const data = JSON.parse(raw) as { state: unknown };
-  return isTargetPollState(data.state) ? data.state : null;
+  return targetStateFromJobData(JSON.parse(raw));
 }
 
 /**

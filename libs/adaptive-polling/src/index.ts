@@ -27,6 +27,8 @@ export { EngineInputError, TargetConflictError, TargetNotFoundError } from './en
 
 // The engine, for advanced use and tests
 export { PollingEngine, type PollingEngineConfig, type TargetSnapshot } from './engine/polling-engine';
+/** Reads the target state out of a poll job's `data` (compact or older object form). */
+export { targetStateFromJobData } from './engine/job-state-codec';
 export type { RedisConnectionInput } from './engine/redis-connection';
 export type { EngineEventMap } from './engine/engine-events';
 

@@ -3,7 +3,7 @@ import { beginPoll, decide } from '../core/decide';
 import { stableHash } from '../core/hash';
 import { optionsForType } from '../core/options';
 import { applyOperatorAction, isOperatorAction } from '../core/operator-actions';
-import { initialTargetState, isTargetPollState } from '../core/target-state';
+import { initialTargetState } from '../core/target-state';
 import { targetKey, type TargetDefinition } from '../core/target';
 import type {
   Clock,
@@ -20,14 +20,9 @@ import { PollShutdownError } from './poll-handler';
 import { runWithTimeout } from './run-with-timeout';
 import type { TargetStore } from './target-store';
 import { hasPendingActionsMark, type OperatorQueue } from './operator-queue';
+import { encodeJobData, targetStateFromJobData, type PollJobData } from './job-state-codec';
 
-/** What one job carries: its target, and the target's shared state. */
-export interface PollJobData {
-  key: string;
-  /** The time this run was due (for queue-wait figures). */
-  dueAtMs: number;
-  state: TargetPollState | null;
-}
+export type { PollJobData } from './job-state-codec';
 
 /** A paused target's job waits here until resumed (about 10 years). */
 export const PAUSED_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -98,7 +93,7 @@ export class PollProcessor {
     const ref: TargetRef = { key, type: def.type, name: def.name };
     const options = optionsForType(this.deps.options, def.type);
     let now = this.deps.clock();
-    let state = this.readState(job.data.state, def, now);
+    let state = this.readState(job.data, def, now);
 
     for (const raw of pending) {
       if (!isOperatorAction(raw)) continue; // e.g. 'refresh': the fresh read above was the point
@@ -199,9 +194,8 @@ export class PollProcessor {
     await this.reschedule(job, token, decision.state, decision.nextRunAtMs, now);
   }
 
-  private readState(stored: unknown, def: TargetDefinition, now: number): TargetPollState {
-    if (isTargetPollState(stored)) return stored;
-    return initialTargetState(optionsForType(this.deps.options, def.type), now);
+  private readState(data: PollJobData, def: TargetDefinition, now: number): TargetPollState {
+    return targetStateFromJobData(data) ?? initialTargetState(optionsForType(this.deps.options, def.type), now);
   }
 
   /**
@@ -217,7 +211,7 @@ export class PollProcessor {
     nextRunAtMs: number,
     now: number,
   ): Promise<never> {
-    const data: PollJobData = { key: job.data.key, dueAtMs: nextRunAtMs, state: { ...state, nextRunAtMs } };
+    const data = encodeJobData(job.data.key, nextRunAtMs, { ...state, nextRunAtMs });
     const backend = (job as unknown as { backend: DelayingBackend }).backend;
     const opts: DelayOptions = {
       skipAttempt: true,

@@ -1,6 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isTargetPollState } from '../core/target-state';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
 import type { PolicyRegistry } from '../core/policies/registry';
@@ -11,6 +10,8 @@ import { EngineInputError, TargetConflictError, TargetNotFoundError } from './en
 import { OperatorQueue } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
+import { encodeJobData, targetStateFromJobData } from './job-state-codec';
+import { pollQueueOptions } from './poll-queue-options';
 import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
 import { TargetStore } from './target-store';
 
@@ -103,10 +104,7 @@ export class PollingEngine {
     this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands');
     this.targets = new TargetStore(this.redis, this.keys);
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
-    this.queue = new Queue<PollJobData>(config.queueName, {
-      connection: this.redis,
-      prefix: config.prefix,
-    });
+    this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -336,8 +334,10 @@ export class PollingEngine {
     const delay = def.paused ? PAUSED_DELAY_MS : delayMs;
     await this.queue.add(
       key,
-      { key, dueAtMs: now + delay, state },
-      { jobId: jobIdForTarget(key), delay, removeOnComplete: true, removeOnFail: 100 },
+      encodeJobData(key, now + delay, state),
+      // No removeOn* here: the worker's options say the same, and every byte
+      // of a job's opts is stored once per target.
+      { jobId: jobIdForTarget(key), delay },
     );
   }
 
@@ -402,11 +402,7 @@ export class PollingEngine {
     return defs.map((definition, i) => {
       const raw = results[2 * i]?.[1] as string | null;
       const locked = results[2 * i + 1]?.[1] === 1;
-      let state: TargetPollState | null = null;
-      if (raw) {
-        const data = JSON.parse(raw) as PollJobData;
-        state = isTargetPollState(data.state) ? data.state : null;
-      }
+      const state = raw ? targetStateFromJobData(JSON.parse(raw)) : null;
       return { definition, state, running: locked, scheduled: raw !== null };
     });
   }

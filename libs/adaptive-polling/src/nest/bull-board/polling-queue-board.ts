@@ -4,6 +4,7 @@ import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { Queue } from 'bullmq';
 import { openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
 import { TokenMatcher } from '../token-matcher';
@@ -76,7 +77,7 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
 
     const readOnly = this.options.readOnly ?? true;
     this.redis = openRedis(config.module.redis, 'adaptive-polling:bull-board');
-    this.queue = new Queue(config.queueName, { connection: this.redis.client, prefix: config.prefix });
+    this.queue = new Queue(config.queueName, pollQueueOptions(this.redis.client, config.prefix));
     this.board.addQueue(
       new BullMQAdapter(this.queue, {
         readOnlyMode: readOnly,

@@ -5,7 +5,8 @@ import { optionsForType } from '../../core/options';
 import { targetKey } from '../../core/target';
 import type { TargetPollState } from '../../core/types';
 import { jobIdForTarget } from '../../engine/engine-keys';
-import { PAUSED_DELAY_MS, type PollJobData } from '../../engine/poll-processor';
+import { encodeJobData } from '../../engine/job-state-codec';
+import { PAUSED_DELAY_MS } from '../../engine/poll-processor';
 import type { TargetSnapshot } from '../../engine/polling-engine';
 import { HousekeepingService } from '../housekeeping/housekeeping.service';
 import { PollingEngineHost } from '../polling-engine.host';
@@ -116,10 +117,10 @@ export class DeadLetterSweepTask implements OnModuleInit {
     const key = targetKey(snap.definition);
     const state = stateFromDeadLetterRow(row, optionsForType(this.host.config.polling, snap.definition.type), now);
     const delay = snap.definition.paused ? PAUSED_DELAY_MS : Math.max(0, row.retryAtMs - now);
-    const data: PollJobData = { key, dueAtMs: now + delay, state };
+    const data = encodeJobData(key, now + delay, state);
     const queue = this.host.engine.bullQueue;
     if (await queue.getJob(jobIdForTarget(key))) return false;
-    await queue.add(key, data, { jobId: jobIdForTarget(key), delay, removeOnComplete: true, removeOnFail: 100 });
+    await queue.add(key, data, { jobId: jobIdForTarget(key), delay });
     return true;
   }
 }

@@ -1,0 +1,18 @@
+import type { QueueOptions } from 'bullmq';
+
+/**
+ * Cap of the queue's events stream (BullMQ's default is 10,000 entries). The
+ * library reads no queue events (no QueueEvents); the stream only serves
+ * someone watching the queue live, for whom the last 1,000 events are
+ * plenty. At 10,000 targets the default cost ~85 bytes per target.
+ */
+export const POLL_QUEUE_EVENTS_MAX_LEN = 1_000;
+
+/**
+ * Options of every BullMQ Queue opened on the polling queue (the engine's and
+ * Bull Board's): each Queue writes its stream cap into the queue's shared meta
+ * hash, so they must agree or the last one started would win.
+ */
+export function pollQueueOptions(connection: QueueOptions['connection'], prefix: string): QueueOptions {
+  return { connection, prefix, streams: { events: { maxLen: POLL_QUEUE_EVENTS_MAX_LEN } } };
+}
