@@ -37,7 +37,7 @@ export interface ScaleResult {
   /** RSS with every target registered and polling, before the health requests. */
   rssMb: number;
   heapUsedMb: number;
-  /** RSS after the health requests (each builds an ~8 MB document for 10k targets). */
+  /** RSS after the health requests (the full document is ~8 MB for 10k targets). */
   rssAfterHealthMb: number;
   rssBeforeBootMb: number;
   redisUsedMemoryDeltaBytes: number;
@@ -49,11 +49,15 @@ export interface ScaleResult {
   redisBytesPerTargetSteady: number;
   polledDuringRun: number;
   healthStatus: number | null;
+  /** Body of the default request (first page of 500 instances, all fleet-wide sections). */
   healthBodyBytes: number | null;
-  /** Every request builds the document (healthCacheMs: 0). */
+  /** Default request; every request reads the fleet (healthCacheMs: 0). */
   healthMs: Distribution | null;
-  /** The default 1 s document cache; requests back to back. */
+  /** Default request with the default 1 s cache; requests back to back. */
   healthCachedMs: Distribution | null;
+  /** The whole document (`?limit=100000`), every request reads the fleet (healthCacheMs: 0). */
+  healthFullMs: Distribution | null;
+  healthFullBodyBytes: number | null;
   /** Same read as the route's, without HTTP: engine.snapshots() of all targets. */
   snapshotsMs: Distribution;
 }
@@ -160,16 +164,16 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     }
 
     let healthStatus: number | null = null;
-    let healthBodyBytes: number | null = null;
-    const timeHealth = async (): Promise<number[]> => {
+    const bodyBytes = new Map<string, number>();
+    const timeHealth = async (target: string, requests: number): Promise<number[]> => {
       const times: number[] = [];
-      for (let i = 0; i < config.healthRequests; i++) {
+      for (let i = 0; i < requests; i++) {
         const s = performance.now();
-        const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const res = await fetch(target, { headers: { authorization: `Bearer ${TOKEN}` } });
         const body = await res.text();
         times.push(performance.now() - s);
         healthStatus = res.status;
-        healthBodyBytes = body.length;
+        bodyBytes.set(target, Buffer.byteLength(body));
         if (res.status !== 200) {
           log(`scale: health returned ${res.status}: ${body.slice(0, 200)}`);
           break;
@@ -177,11 +181,14 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       }
       return times;
     };
-    const healthTimes = await timeHealth();
+    // The default request (first page of instances), then the whole document, both uncached.
+    const healthTimes = await timeHealth(url, config.healthRequests);
+    const fullUrl = `${url}?limit=100000`;
+    const fullTimes = healthStatus === 200 ? await timeHealth(fullUrl, Math.max(1, Math.ceil(config.healthRequests / 2))) : [];
     // then the module's default cache (1 s), on the same app
     const apiConfig = app.get<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG);
     (apiConfig as { healthCacheMs: number }).healthCacheMs = 1_000;
-    const cachedTimes = healthStatus === 200 ? await timeHealth() : [];
+    const cachedTimes = healthStatus === 200 ? await timeHealth(url, config.healthRequests) : [];
     const memory = process.memoryUsage();
     const unpolled = await jobHashBytes(redis, config.queueName, false);
     const polled = await jobHashBytes(redis, config.queueName, true);
@@ -207,9 +214,11 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       redisBytesPerTargetSteady: Math.round(steady),
       polledDuringRun: app.get(NoopPollers).polls,
       healthStatus,
-      healthBodyBytes,
+      healthBodyBytes: bodyBytes.get(url) ?? null,
       healthMs: healthStatus === 200 ? distribution(healthTimes) : null,
       healthCachedMs: cachedTimes.length ? distribution(cachedTimes) : null,
+      healthFullMs: fullTimes.length ? distribution(fullTimes) : null,
+      healthFullBodyBytes: bodyBytes.get(fullUrl) ?? null,
       snapshotsMs: distribution(snapshotTimes),
     };
   } finally {

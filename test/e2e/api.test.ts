@@ -209,8 +209,10 @@ describe('GET /api/monitoring/scheduler/health', () => {
 
     const specKeys = ['updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances'];
     expect(Object.keys(health).slice(0, specKeys.length)).toEqual(specKeys);
-    // Sections of optional providers (replica heartbeats, persistence) may follow.
-    expect(Object.keys(health).slice(specKeys.length).every((k) => k === 'replicas' || k === 'persistence')).toBe(true);
+    // Then the page of instances this document carries, then sections of optional providers (replica heartbeats, persistence).
+    expect(Object.keys(health)[specKeys.length]).toBe('page');
+    expect(Object.keys(health).slice(specKeys.length + 1).every((k) => k === 'replicas' || k === 'persistence')).toBe(true);
+    expect(health.page).toEqual({ offset: 0, limit: 500, total: 3 });
     if (health.replicas) {
       const ids = health.replicas.map((r) => r.id);
       expect(ids).toEqual([...ids].sort());
@@ -297,6 +299,50 @@ describe('GET /api/monitoring/scheduler/health', () => {
     await eventually(async () => (await shortGet()).updatedAt !== initial.updatedAt, 'a refreshed document');
   });
 
+  it('pages instances[] by offset and limit over the key-sorted list; every other section covers the whole fleet', async () => {
+    const names = ['echo', 'alpha', 'delta', 'bravo', 'charlie'];
+    const app = await startApi(new PollRecorder(), { targets: names.map((n) => scripted(n)) });
+    const get = async (query: string) => {
+      const res = await app.http.request('GET', `/api/monitoring/scheduler/health${query}`, { token: TOKEN });
+      expect(res.status, query).toBe(200);
+      return res.json as SchedulerHealth;
+    };
+    const sorted = ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((n) => `scripted::${n}`);
+
+    const whole = await get('');
+    expect(whole.page).toEqual({ offset: 0, limit: 500, total: 5 });
+    expect(whole.instances.map((i) => i.key)).toEqual(sorted);
+
+    const middle = await get('?offset=1&limit=2');
+    expect(middle.page).toEqual({ offset: 1, limit: 2, total: 5 });
+    expect(middle.instances.map((i) => i.key)).toEqual(sorted.slice(1, 3));
+    expect(middle.staleness.map((s) => s.key)).toEqual(sorted);
+    expect(middle.queue.depth).toBe(whole.queue.depth);
+
+    const last = await get('?offset=4&limit=100000');
+    expect(last.instances.map((i) => i.key)).toEqual(sorted.slice(4));
+    expect((await get('?offset=5')).instances).toEqual([]);
+    const none = await get('?limit=0');
+    expect(none.instances).toEqual([]);
+    expect(none.page).toEqual({ offset: 0, limit: 0, total: 5 });
+  });
+
+  it('answers 400 naming each bad offset or limit', async () => {
+    const app = await startApi(new PollRecorder(), { targets: [scripted('one')] });
+    const bad = async (query: string) => {
+      const res = await app.http.request('GET', `/api/monitoring/scheduler/health${query}`, { token: TOKEN });
+      expect(res.status, query).toBe(400);
+      expect(res.json).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      return (res.json as { message: string }).message;
+    };
+    expect(await bad('?limit=100001')).toBe('limit "100001" is invalid: must be a whole number from 0 to 100000');
+    expect(await bad('?offset=-1&limit=all')).toBe(
+      'offset "-1" is invalid: must be a whole number >= 0; limit "all" is invalid: must be a whole number from 0 to 100000',
+    );
+    expect(await bad('?offset=2.5')).toContain('offset "2.5" is invalid');
+    expect(await bad('?limit=1&limit=2')).toBe('limit is given more than once: give it once');
+  });
+
   it('gives an empty fleet empty collections', async () => {
     const app = await startApi(new PollRecorder(), { targets: [] });
     const { json } = await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN });
@@ -306,6 +352,7 @@ describe('GET /api/monitoring/scheduler/health', () => {
       breakers: [],
       staleness: [],
       instances: [],
+      page: { offset: 0, limit: 500, total: 0 },
     });
   });
 });
@@ -508,10 +555,19 @@ describe('OpenAPI', () => {
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '404']));
       }
     }
+    const health = (document.paths['/api/monitoring/scheduler/health'] as Record<string, any>).get;
+    expect(health.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'offset', in: 'query', required: false }),
+        expect.objectContaining({ name: 'limit', in: 'query', required: false }),
+      ]),
+    );
+    expect(Object.keys(health.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
     const schemas = document.components?.schemas ?? {};
     expect(Object.keys((schemas.SchedulerHealthDto as { properties: object }).properties)).toEqual(
-      expect.arrayContaining(['updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances']),
+      expect.arrayContaining(['updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances', 'page']),
     );
+    expect(Object.keys((schemas.HealthPageDto as { properties: object }).properties)).toEqual(['offset', 'limit', 'total']);
   });
 });
 

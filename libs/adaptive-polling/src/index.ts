@@ -47,9 +47,15 @@ export { SchedulerHealthService } from './nest/api/scheduler-health.service';
 export { SchedulerHealthController } from './nest/api/scheduler-health.controller';
 export {
   buildSchedulerHealth,
+  summarizeSchedulerFleet,
+  schedulerHealthPage,
   DUE_SOON_WINDOW_MS,
   DEAD_LETTER_TASK_LIMIT,
+  DEFAULT_HEALTH_PAGE_LIMIT,
+  MAX_HEALTH_PAGE_LIMIT,
+  type HealthPageRequest,
   type SchedulerHealthExtras,
+  type SchedulerHealthFleet,
   type SchedulerHealthOptions,
 } from './nest/api/scheduler-health.builder';
 export type * from './nest/api/scheduler-health.types';

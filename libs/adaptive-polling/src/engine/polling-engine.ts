@@ -7,6 +7,7 @@ import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, Ta
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
+import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
 import { OperatorQueue } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
@@ -209,7 +210,12 @@ export class PollingEngine {
 
   async listTargets(): Promise<TargetDefinition[]> {
     await this.targets.refresh();
-    return this.targets.list().sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+    // Each key built once, not twice per comparison (~130,000 comparisons for 10,000 targets).
+    return this.targets
+      .list()
+      .map((def) => ({ def, key: targetKey(def) }))
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((entry) => entry.def);
   }
 
   // -------------------------------------------------------------------------
@@ -238,7 +244,7 @@ export class PollingEngine {
     return (await this.readSnapshots([def]))[0];
   }
 
-  /** Every target's definition and shared state, in two pipelined reads. */
+  /** Every target's definition and shared state (one script call per 1,000 targets). */
   async snapshots(): Promise<TargetSnapshot[]> {
     return this.readSnapshots(await this.listTargets());
   }
@@ -392,19 +398,23 @@ export class PollingEngine {
 
   private async readSnapshots(defs: TargetDefinition[]): Promise<TargetSnapshot[]> {
     if (defs.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const def of defs) {
-      const jobKey = this.jobKey(targetKey(def));
-      pipeline.hget(jobKey, 'data');
-      pipeline.exists(`${jobKey}:lock`);
+    // One script call per chunk of targets; each chunk is decoded as its
+    // reply arrives, so a big fleet's read does not hold the event loop in one stretch.
+    const chunks: Array<Promise<TargetSnapshot[]>> = [];
+    for (let from = 0; from < defs.length; from += JOB_READ_CHUNK) {
+      const chunk = defs.slice(from, from + JOB_READ_CHUNK);
+      const jobKeys = chunk.map((def) => this.jobKey(targetKey(def)));
+      chunks.push(
+        readJobDataAndLock(this.redis, jobKeys).then((rows) =>
+          chunk.map((definition, i) => {
+            const { raw, locked } = rows[i]!;
+            const state = raw ? targetStateFromJobData(JSON.parse(raw)) : null;
+            return { definition, state, running: locked, scheduled: raw !== null };
+          }),
+        ),
+      );
     }
-    const results = (await pipeline.exec()) ?? [];
-    return defs.map((definition, i) => {
-      const raw = results[2 * i]?.[1] as string | null;
-      const locked = results[2 * i + 1]?.[1] === 1;
-      const state = raw ? targetStateFromJobData(JSON.parse(raw)) : null;
-      return { definition, state, running: locked, scheduled: raw !== null };
-    });
+    return (await Promise.all(chunks)).flat();
   }
 
   private every(ms: number, task: () => Promise<void>): void {

@@ -5,11 +5,13 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiParam,
+  ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AdaptivePollingApiGuard } from './api-auth.guard';
 import { ApiErrorDto } from './monitoring-actions.dto';
+import { DEFAULT_HEALTH_PAGE_LIMIT, MAX_HEALTH_PAGE_LIMIT } from './scheduler-health.builder';
 
 /** OpenAPI tag of the health and management routes. */
 export const ADAPTIVE_POLLING_API_TAG = 'adaptive-polling';
@@ -41,5 +43,24 @@ export function TargetKeyParam(): MethodDecorator {
     }),
     ApiBadRequestResponse({ type: ApiErrorDto, description: 'Not a target key "type::name"' }),
     ApiNotFoundResponse({ type: ApiErrorDto, description: 'No target with this key is registered' }),
+  );
+}
+
+/** The health route's `offset` / `limit` query parameters (a page of `instances[]`) and their 400. */
+export function HealthPageQuery(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({
+      name: 'offset',
+      required: false,
+      description: 'Position of the first instance in the key-sorted list',
+      schema: { type: 'integer', minimum: 0, default: 0 },
+    }),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: `Most instances to return (${MAX_HEALTH_PAGE_LIMIT} for a whole fleet of that size; 0 for none)`,
+      schema: { type: 'integer', minimum: 0, maximum: MAX_HEALTH_PAGE_LIMIT, default: DEFAULT_HEALTH_PAGE_LIMIT },
+    }),
+    ApiBadRequestResponse({ type: ApiErrorDto, description: 'offset or limit is not a whole number in range (the message names each)' }),
   );
 }

@@ -76,6 +76,14 @@ export function notDeadLettered(key: string, action: 'retry' | 'purge'): string 
   return `target ${echo(key)} is not in the dead-letter queue: nothing to ${action}`;
 }
 
+export function pageParamInvalid(field: 'offset' | 'limit', value: string, rule: string): string {
+  return `${field} ${echo(value)} is invalid: ${rule}`;
+}
+
+export function pageParamRepeated(field: 'offset' | 'limit'): string {
+  return `${field} is given more than once: give it once`;
+}
+
 // ---------------------------------------------------------------------------
 // Health warnings (per instance)
 // ---------------------------------------------------------------------------

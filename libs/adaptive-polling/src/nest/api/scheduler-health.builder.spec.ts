@@ -5,7 +5,15 @@ import { initialTargetState } from '../../core/target-state';
 import type { TargetPollState } from '../../core/types';
 import { testPollingOptions } from '../../core/testing/fixtures';
 import type { TargetSnapshot } from '../../engine/polling-engine';
-import { buildSchedulerHealth, isoOrNull } from './scheduler-health.builder';
+import {
+  buildSchedulerHealth,
+  DEFAULT_HEALTH_PAGE,
+  isoOrNull,
+  MAX_HEALTH_PAGE_LIMIT,
+  schedulerHealthPage,
+  summarizeSchedulerFleet,
+} from './scheduler-health.builder';
+import { SchedulerHealthText } from './scheduler-health.json';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const MINUTE = 60_000;
@@ -56,6 +64,7 @@ describe('buildSchedulerHealth', () => {
       breakers: [],
       staleness: [],
       instances: [],
+      page: { offset: 0, limit: MAX_HEALTH_PAGE_LIMIT, total: 0 },
     });
   });
 
@@ -283,5 +292,74 @@ describe('buildSchedulerHealth', () => {
     expect(health.instances).toHaveLength(10_000);
     expect(health.deadLetter.count).toBe(100);
     expect(elapsedMs).toBeLessThan(1_000);
+  });
+});
+
+describe('pages of instances[]', () => {
+  const names = ['delta', 'alpha', 'echo', 'charlie', 'bravo'];
+  const failing = state({ consecutiveFailures: 1, breaker: { ...state().breaker, failures: 1 } });
+  const fleetSnaps = names.map((name, i) => snap({ name }, i % 2 === 0 ? failing : parked(NOW + i * 1000)));
+  const sortedKeys = ['pve::alpha', 'pve::bravo', 'pve::charlie', 'pve::delta', 'pve::echo'];
+
+  it('cuts offset/limit out of the key-sorted list and says so in page', () => {
+    const fleet = summarizeSchedulerFleet(fleetSnaps, NOW, options);
+    const middle = schedulerHealthPage(fleet, { offset: 1, limit: 2 });
+    expect(middle.instances.map((i) => i.key)).toEqual(['pve::bravo', 'pve::charlie']);
+    expect(middle.page).toEqual({ offset: 1, limit: 2, total: 5 });
+    const end = schedulerHealthPage(fleet, { offset: 4, limit: 10 });
+    expect(end.instances.map((i) => i.key)).toEqual(['pve::echo']);
+    expect(schedulerHealthPage(fleet, { offset: 5, limit: 10 }).instances).toEqual([]);
+    expect(schedulerHealthPage(fleet, { offset: 0, limit: 0 }).instances).toEqual([]);
+    // Paged entries are the same as in the whole document.
+    const whole = buildSchedulerHealth(fleetSnaps, NOW, options);
+    expect(whole.instances.map((i) => i.key)).toEqual(sortedKeys);
+    expect(middle.instances).toEqual(whole.instances.slice(1, 3));
+  });
+
+  it('keeps every other section over the whole fleet, whatever the page', () => {
+    const whole = buildSchedulerHealth(fleetSnaps, NOW, options);
+    const none = buildSchedulerHealth(fleetSnaps, NOW, options, {}, { offset: 0, limit: 0 });
+    const { instances: _a, page: _p, ...wholeSections } = whole;
+    const { instances: _b, page: _q, ...pagedSections } = none;
+    expect(pagedSections).toEqual(wholeSections);
+    expect(none.staleness.map((s) => s.key)).toEqual(sortedKeys);
+    expect(none.deadLetter.count).toBe(2);
+    expect(none.breakers.map((b) => b.key)).toEqual(['pve::bravo', 'pve::delta', 'pve::echo']);
+    expect(Object.keys(none)).toEqual([
+      'updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances', 'page',
+    ]);
+  });
+
+  it('builds instance entries only for the requested page', () => {
+    const summarized: unknown[] = [];
+    const counting = {
+      polling,
+      summarizeConnection: (connection: Record<string, unknown>) => {
+        summarized.push(connection);
+        return {};
+      },
+    };
+    const fleet = summarizeSchedulerFleet(fleetSnaps, NOW, counting);
+    expect(summarized).toHaveLength(0);
+    schedulerHealthPage(fleet, { offset: 3, limit: 500 });
+    expect(summarized).toHaveLength(2);
+  });
+
+  it('serialises a page to exactly the JSON of the document, with and without extras', () => {
+    const extras = {
+      replicas: [{ id: 'r1', status: 'alive' as const, lastHeartbeatAtMs: NOW, startedAtMs: NOW - MINUTE }],
+      persistence: { up: true, pendingWrites: 0, lastErrorAtMs: null, lastError: null },
+    };
+    for (const withExtras of [{}, extras]) {
+      const fleet = summarizeSchedulerFleet(fleetSnaps, NOW, options, withExtras);
+      const text = new SchedulerHealthText(fleet);
+      for (const page of [DEFAULT_HEALTH_PAGE, { offset: 2, limit: 1 }, { offset: 9, limit: 0 }]) {
+        expect(text.page(page)).toBe(JSON.stringify(schedulerHealthPage(fleet, page)));
+      }
+    }
+    const empty = summarizeSchedulerFleet([], NOW, options);
+    expect(JSON.parse(new SchedulerHealthText(empty).page(DEFAULT_HEALTH_PAGE))).toEqual(
+      schedulerHealthPage(empty, DEFAULT_HEALTH_PAGE),
+    );
   });
 });

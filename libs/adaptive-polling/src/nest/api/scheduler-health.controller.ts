@@ -1,6 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { MonitoringApi } from './api-docs.decorators';
+import { HealthPageQuery, MonitoringApi } from './api-docs.decorators';
+import { HealthPagePipe } from './health-page.pipe';
+import type { HealthPageRequest } from './scheduler-health.builder';
 import { SchedulerHealthDto } from './scheduler-health.dto';
 import { SchedulerHealthService } from './scheduler-health.service';
 
@@ -16,14 +18,15 @@ export class SchedulerHealthController {
   @ApiOperation({
     summary: 'Scheduler health',
     description:
-      'Queue depth and due-soon count, dead-letter entries, breakers, staleness and every instance ' +
-      '(key type::name) with its poll status, breaker, dead-letter entry, warnings, current interval and ' +
-      'next run. Absent times are null; arrays are sorted; connection secrets are never included. ' +
-      'Reused for up to api.healthCacheMs (default 1 s).',
+      'Queue depth and due-soon count, dead-letter entries, breakers, staleness (all over the whole fleet) and ' +
+      'one page of the instances sorted by key (type::name: poll status, breaker, dead-letter entry, warnings, ' +
+      'current interval, next run); `page` says which (offset, limit, total). Absent times are null; arrays are ' +
+      'sorted; connection secrets are never included. Reused for up to api.healthCacheMs (default 1 s).',
   })
+  @HealthPageQuery()
   @ApiOkResponse({ type: SchedulerHealthDto })
-  get(): Promise<string> {
-    // Sent as the cached JSON text (a SchedulerHealth document).
-    return this.health.healthJson();
+  get(@Query(HealthPagePipe) page: HealthPageRequest): Promise<string> {
+    // Sent as JSON text (a SchedulerHealth document): the default page's text is cached.
+    return this.health.healthJson(page);
   }
 }

@@ -14,6 +14,7 @@ import type {
   BreakerHealth,
   DeadLetterHealth,
   DeadLetterTaskHealth,
+  HealthPage,
   InstanceBreakerHealth,
   InstanceDeadLetterHealth,
   InstanceHealth,
@@ -170,6 +171,14 @@ export class PersistenceHealthDto implements PersistenceHealth {
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
 }
 
+export class HealthPageDto implements HealthPage {
+  @ApiProperty({ description: 'Position of the first entry of instances in the key-sorted list', example: 0 })
+  offset!: number;
+  @ApiProperty({ description: 'Most entries asked for (instances is shorter at the end of the list)', example: 500 })
+  limit!: number;
+  @ApiProperty({ description: 'Instances in the fleet', example: 10000 }) total!: number;
+}
+
 export class SchedulerHealthDto implements SchedulerHealth {
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'Adaptive polling on (off: fixed cadence per type)' }) enabled!: boolean;
@@ -179,8 +188,10 @@ export class SchedulerHealthDto implements SchedulerHealth {
   breakers!: BreakerHealthDto[];
   @ApiProperty({ type: [StalenessHealthDto], description: 'Every target, by key' })
   staleness!: StalenessHealthDto[];
-  @ApiProperty({ type: [InstanceHealthDto], description: 'Every target, by key' })
+  @ApiProperty({ type: [InstanceHealthDto], description: 'One page of the targets, by key (see page)' })
   instances!: InstanceHealthDto[];
+  @ApiProperty({ type: HealthPageDto, description: 'Which slice of the key-sorted targets instances is' })
+  page!: HealthPageDto;
   @ApiPropertyOptional({ type: [ReplicaHealthDto], description: 'When replica heartbeats are on, by id' })
   replicas?: ReplicaHealthDto[];
   @ApiPropertyOptional({ type: PersistenceHealthDto, description: 'When persistence is on' })

@@ -8,15 +8,25 @@ import {
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from './api-config';
 import { safeConnectionSummary } from './safe-connection';
-import { buildSchedulerHealth, type SchedulerHealthExtras } from './scheduler-health.builder';
+import {
+  DEFAULT_HEALTH_PAGE,
+  schedulerHealthPage,
+  summarizeSchedulerFleet,
+  type HealthPageRequest,
+  type SchedulerHealthExtras,
+  type SchedulerHealthFleet,
+} from './scheduler-health.builder';
+import { SchedulerHealthText } from './scheduler-health.json';
 import type { SafeConnection, SchedulerHealth } from './scheduler-health.types';
 
 interface CachedHealth {
   /** performance.now() when the read started. */
   startedAt: number;
-  value: Promise<SchedulerHealth>;
-  /** The same document serialised, made on the first request for it. */
-  json: Promise<string> | null;
+  /** The fleet-wide sections; pages of instances are cut from it per request. */
+  fleet: Promise<SchedulerHealthFleet>;
+  text: Promise<SchedulerHealthText>;
+  /** The default page serialised (the common request), made on the first request for it. */
+  defaultJson: Promise<string> | null;
   /** The read has succeeded. */
   ready: boolean;
   /** Invalidation generation the read started in. */
@@ -27,14 +37,16 @@ interface CachedHealth {
 const STALE_PERIODS = 10;
 
 /**
- * Reads every target's state (two pipelined Redis reads) and builds the
- * health document. Reuses one document for `api.healthCacheMs` (default 1 s)
- * and shares a read in flight, so dashboards polling a 10,000-target fleet
- * cost one read per second. Once a document is older than that, the next
- * request still gets it (stale-while-revalidate, for up to 10 periods; its
- * `updatedAt` says how old) while a fresh one is built in the background, so
- * requests do not wait for a rebuild. Management actions invalidate it: the
- * next request waits for a fresh read. `healthCacheMs: 0` reads every time.
+ * Reads every target's state and builds the fleet-wide part of the health
+ * document once per read; a request then only cuts and serialises its page
+ * of `instances[]` (the default page's text is kept with the read). Reuses
+ * one read for `api.healthCacheMs` (default 1 s) and shares a read in
+ * flight, so dashboards polling a 10,000-target fleet cost one read per
+ * second. Once a read is older than that, the next request still gets it
+ * (stale-while-revalidate, for up to 10 periods; `updatedAt` says how old)
+ * while a fresh one is built in the background, so requests do not wait for
+ * a rebuild. Management actions invalidate it: the next request waits for a
+ * fresh read. `healthCacheMs: 0` reads every time.
  */
 @Injectable()
 export class SchedulerHealthService {
@@ -56,17 +68,23 @@ export class SchedulerHealthService {
     @Optional() @Inject(ADAPTIVE_POLLING_PERSISTENCE_STATUS) private readonly persistence?: PersistenceStatusSource,
   ) {}
 
-  /** The health document (see the class comment for how old it may be). */
-  health(): Promise<SchedulerHealth> {
-    return this.current().value;
+  /**
+   * The health document with one page of `instances[]` (default: the first
+   * 500 by key); see the class comment for how old it may be.
+   */
+  async health(page: HealthPageRequest = DEFAULT_HEALTH_PAGE): Promise<SchedulerHealth> {
+    return schedulerHealthPage(await this.current().fleet, page);
   }
 
   /**
-   * The health document as JSON text, serialised once per cached document:
-   * on a 10,000-target fleet the text is megabytes, so the route sends this.
+   * The same document as JSON text, which the route sends: the default page
+   * is serialised once per read, other pages per request (the fleet-wide
+   * sections only once per read).
    */
-  healthJson(): Promise<string> {
-    return serialised(this.current());
+  async healthJson(page: HealthPageRequest = DEFAULT_HEALTH_PAGE): Promise<string> {
+    const entry = this.current();
+    if (isDefaultPage(page)) return defaultPageJson(entry);
+    return (await entry.text).page(page);
   }
 
   /** Drops the cached document (after a management action): the next request reads afresh. */
@@ -97,7 +115,7 @@ export class SchedulerHealthService {
     const entry = this.startRead(now);
     this.refreshing = entry;
     // Swap it in once built and serialised, so no request waits for either.
-    serialised(entry).then(
+    defaultPageJson(entry).then(
       () => {
         if (this.refreshing !== entry) return;
         this.refreshing = null;
@@ -108,8 +126,15 @@ export class SchedulerHealthService {
   }
 
   private startRead(now: number): CachedHealth {
-    const entry: CachedHealth = { startedAt: now, value: this.read(), json: null, ready: false, generation: this.generation };
-    entry.value.then(
+    const fleet = this.read();
+    const text = fleet.then(async (built) => {
+      // The fleet summary and the serialising are long synchronous stretches
+      // on a big fleet: let requests waiting on the event loop run in between.
+      await yieldToEventLoop();
+      return new SchedulerHealthText(built);
+    });
+    const entry: CachedHealth = { startedAt: now, fleet, text, defaultJson: null, ready: false, generation: this.generation };
+    text.then(
       () => {
         entry.ready = true;
       },
@@ -122,10 +147,11 @@ export class SchedulerHealthService {
     return entry;
   }
 
-  private async read(): Promise<SchedulerHealth> {
+  private async read(): Promise<SchedulerHealthFleet> {
     const { engine, config } = this.host;
     const [snapshots, extras] = await Promise.all([engine.snapshots(), this.extras()]);
-    return buildSchedulerHealth(
+    await yieldToEventLoop();
+    return summarizeSchedulerFleet(
       snapshots,
       config.clock(),
       { polling: config.polling, summarizeConnection: (connection) => this.summarize(connection) },
@@ -150,7 +176,15 @@ export class SchedulerHealthService {
   }
 }
 
-function serialised(entry: CachedHealth): Promise<string> {
-  entry.json ??= entry.value.then((health) => JSON.stringify(health));
-  return entry.json;
+function defaultPageJson(entry: CachedHealth): Promise<string> {
+  entry.defaultJson ??= entry.text.then((text) => text.page(DEFAULT_HEALTH_PAGE));
+  return entry.defaultJson;
+}
+
+function isDefaultPage(page: HealthPageRequest): boolean {
+  return page.offset === DEFAULT_HEALTH_PAGE.offset && page.limit === DEFAULT_HEALTH_PAGE.limit;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

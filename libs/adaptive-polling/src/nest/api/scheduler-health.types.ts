@@ -5,7 +5,8 @@ import type { ReplicaStatus } from '../extension-points';
  * The document of `GET /api/monitoring/scheduler/health` (SPEC 5). Times are
  * ISO-8601 strings, absent times are `null` (never a zero date), arrays are
  * sorted (by target key unless said otherwise), empty collections are `[]` /
- * `{}`. Nothing in it comes from a target's secrets.
+ * `{}`. Nothing in it comes from a target's secrets. Every section covers
+ * the whole fleet except `instances`, which is one page of it (`page`).
  */
 export interface SchedulerHealth {
   updatedAt: string;
@@ -17,11 +18,23 @@ export interface SchedulerHealth {
   breakers: BreakerHealth[];
   /** Every target's staleness. */
   staleness: StalenessHealth[];
+  /** The page of the fleet's instances (by key) this document carries: see `page`. */
   instances: InstanceHealth[];
+  /** Which slice of the key-sorted instance list `instances` is; `total` is the whole fleet. */
+  page: HealthPage;
   /** Present when a replica directory is registered: replicas sharing this queue, by id. */
   replicas?: ReplicaHealth[];
   /** Present when persistence is enabled: whether the database answers. */
   persistence?: PersistenceHealth;
+}
+
+export interface HealthPage {
+  /** Position of the first entry of `instances` in the key-sorted list of every instance. */
+  offset: number;
+  /** The most entries asked for (`instances` is shorter at the end of the list). */
+  limit: number;
+  /** Instances in the fleet. */
+  total: number;
 }
 
 export interface QueueHealth {
