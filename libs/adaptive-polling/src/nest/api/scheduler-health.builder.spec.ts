@@ -279,19 +279,19 @@ describe('buildSchedulerHealth', () => {
     });
   });
 
-  it('builds a 10,000-target fleet quickly', () => {
+  // Speed is measured by the bench (healthP95Ms10k), not asserted here.
+  it('builds a 10,000-target fleet: every instance, the top 25 dead letters, no secret', () => {
     const snaps = Array.from({ length: 10_000 }, (_, i) =>
       snap(
         { name: `t${i}`, connection: { baseUrl: `https://10.0.${i % 250}.1:8006`, token: 'secret' } },
         i % 100 === 0 ? parked(NOW + i) : state({ lastSuccessAtMs: NOW - i, nextRunAtMs: NOW + (i % 30) * 1000 }),
       ),
     );
-    const started = performance.now();
     const health = buildSchedulerHealth(snaps, NOW, options);
-    const elapsedMs = performance.now() - started;
     expect(health.instances).toHaveLength(10_000);
     expect(health.deadLetter.count).toBe(100);
-    expect(elapsedMs).toBeLessThan(1_000);
+    expect(health.deadLetter.tasks).toHaveLength(25);
+    expect(JSON.stringify(health)).not.toContain('secret');
   });
 });
 
