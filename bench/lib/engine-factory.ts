@@ -3,6 +3,10 @@ import type { PollHandler } from '../../libs/adaptive-polling/src/engine/poll-ha
 import { resolvePollingOptions, type PollingOptionsInput } from '../../libs/adaptive-polling/src/core/options';
 import { createPolicyRegistry } from '../../libs/adaptive-polling/src/core/policies/registry';
 import { normaliseTarget, type TargetDefinition } from '../../libs/adaptive-polling/src/core/target';
+import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
+import { PollingMetricsService } from '../../libs/adaptive-polling/src/nest/metrics/polling-metrics.service';
+import { resolveMetricsOptions } from '../../libs/adaptive-polling/src/nest/metrics/resolve-metrics-options';
+import type { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
 
 export const BENCH_TYPE = 'bench';
 
@@ -14,10 +18,15 @@ export interface BenchEngineInput {
   polling: PollingOptionsInput;
 }
 
-/** The engine exactly as the Nest module builds it (see PollingEngineHost), minus Nest. */
+/**
+ * The engine exactly as the Nest module builds it (see PollingEngineHost),
+ * minus Nest, with the engine-event listeners AdaptivePollingModule always
+ * attaches (Prometheus metrics with their default per-target labels, and the
+ * audit trail): they run on every poll, so the bench pays for them too.
+ */
 export function createBenchEngine(input: BenchEngineInput): PollingEngine {
   const options = resolvePollingOptions({ code: input.polling, env: {}, knownTypes: [BENCH_TYPE] });
-  return new PollingEngine({
+  const engine = new PollingEngine({
     connection: input.redisUrl,
     queueName: input.queueName,
     prefix: 'bull',
@@ -34,6 +43,11 @@ export function createBenchEngine(input: BenchEngineInput): PollingEngine {
     random: Math.random,
     logger: { log: () => undefined, warn: (m) => process.stderr.write(`engine warn: ${m}\n`), error: (m) => process.stderr.write(`engine error: ${m}\n`) },
   });
+  // Only what the listeners read of the host (scrapes are not part of the bench).
+  const host = { engine, config: { clock: Date.now, polling: options } } as unknown as PollingEngineHost;
+  new PollingMetricsService(host, resolveMetricsOptions(undefined)).onModuleInit();
+  new AuditTrailService(host).onModuleInit();
+  return engine;
 }
 
 export function benchTargets(count: number, fixedIntervalMs: number | null, prefix = 't'): TargetDefinition[] {

@@ -16,11 +16,15 @@ import { hashCircularResult } from './messages';
  * - null and undefined hash to one fixed value.
  */
 export function stableHash(result: unknown): string {
+  // A poller that returns nothing (it only checks reachability) is common: no hash to compute.
+  if (result === null || result === undefined) return NULL_HASH;
   const sha1 = createHash('sha1');
   if (typeof result === 'string') return sha1.update(result, 'utf8').digest('hex');
   if (result instanceof Uint8Array) return sha1.update(result).digest('hex');
   return sha1.update(canonicalJson(result, new Set()) ?? 'null', 'utf8').digest('hex');
 }
+
+const NULL_HASH = createHash('sha1').update('null', 'utf8').digest('hex');
 
 /** JSON text with sorted keys; undefined where JSON.stringify would leave the value out. */
 function canonicalJson(value: unknown, ancestors: Set<object>): string | undefined {

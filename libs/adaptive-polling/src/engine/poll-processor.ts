@@ -12,6 +12,7 @@ import type {
   RandomSource,
   ResolvedPollingOptions,
   TargetPollState,
+  TypePollingOptions,
 } from '../core/types';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { EngineEvents, TargetRef } from './engine-events';
@@ -75,7 +76,21 @@ interface ScriptClient {
  * the schedule never disagree.
  */
 export class PollProcessor {
+  /** Options per type: resolved options never change, and optionsForType copies them. */
+  private readonly typeOptions = new Map<string, TypePollingOptions>();
+  /** The worker's script client per backend, resolved once instead of awaited on every poll. */
+  private readonly scriptClients = new WeakMap<DelayingBackend, ScriptClient | undefined>();
+
   constructor(private readonly deps: PollProcessorDeps) {}
+
+  private optionsOf(type: string): TypePollingOptions {
+    let options = this.typeOptions.get(type);
+    if (!options) {
+      options = optionsForType(this.deps.options, type);
+      this.typeOptions.set(type, options);
+    }
+    return options;
+  }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
     const { key } = job.data;
@@ -91,7 +106,7 @@ export class PollProcessor {
         : (this.deps.targets.get(key) ?? (await this.deps.targets.fetch(key)));
     if (!def) return; // target removed: completing the job removes it
     const ref: TargetRef = { key, type: def.type, name: def.name };
-    const options = optionsForType(this.deps.options, def.type);
+    const options = this.optionsOf(def.type);
     let now = this.deps.clock();
     let state = this.readState(job.data, def, now);
 
@@ -130,13 +145,14 @@ export class PollProcessor {
 
     const handler = this.deps.handlers.get(def.type);
     const waitMs = Math.max(0, now - job.data.dueAtMs);
-    this.deps.events.emit('poll:started', { ...ref, waitMs });
+    // Literals, not `{ ...ref }`: these two run on every poll.
+    this.deps.events.emit('poll:started', { key, type: ref.type, name: ref.name, waitMs });
     const startedAt = this.deps.clock();
     let outcome: PollOutcome;
     try {
       if (!handler) throw new Error(`no poller is registered for type "${def.type}"`);
       const result = await runWithTimeout(
-        (signal) =>
+        (abort) =>
           handler({
             target: {
               key,
@@ -146,7 +162,10 @@ export class PollProcessor {
               connection: def.connection,
               metadata: def.metadata,
             },
-            signal,
+            // A getter: the AbortController is made only if the poller uses it.
+            get signal() {
+              return abort.signal;
+            },
             attempt: state.consecutiveFailures + 1,
             previousResultHash: state.lastResultHash,
             breakerState: state.breaker.state,
@@ -183,7 +202,9 @@ export class PollProcessor {
       classifier: this.deps.classifier,
     });
     this.deps.events.emit('poll:finished', {
-      ...ref,
+      key,
+      type: ref.type,
+      name: ref.name,
       success: outcome.kind === 'success',
       durationMs: outcome.durationMs,
       changed: decision.changed,
@@ -249,7 +270,11 @@ export class PollProcessor {
       await backend.moveToDelayed(jobId, now, delay, token, opts);
       return this.deps.operatorQueue.pending(targetKey);
     };
-    const client = backend.version && backend.moveToDelayedArgs && backend.finishedErrors ? await backend.queue?.client : undefined;
+    let client = this.scriptClients.get(backend);
+    if (client === undefined && !this.scriptClients.has(backend)) {
+      client = backend.version && backend.moveToDelayedArgs && backend.finishedErrors ? await backend.queue?.client : undefined;
+      this.scriptClients.set(backend, client);
+    }
     const script = client?.scriptsSet?.[`moveToDelayed:${backend.version}`];
     if (!client || !script || typeof script.numberOfKeys !== 'number' || typeof client.evalsha !== 'function') return sequential();
     const args = backend.moveToDelayedArgs!(jobId, now, token, delay, opts);

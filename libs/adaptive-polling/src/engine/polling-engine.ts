@@ -383,11 +383,22 @@ export class PollingEngine {
       return;
     }
     if (refreshed === 'reloaded') this.adjustConcurrency();
+    // One counting script instead of an EXISTS per target: with every target
+    // holding its job (the normal case) there is nothing to look for. A job
+    // of a removed target that is still running may hide a missing one until
+    // it ends (one poll); the next reconcile then finds it.
+    if ((await this.scheduledJobCount()) >= this.targets.size()) return;
     const jobsCreated = await this.ensureJobs();
     if (jobsCreated > 0) {
       this.config.logger.warn(`re-created ${jobsCreated} missing poll jobs`);
       this.events.emit('schedule:rebuilt', { targets: this.targets.size(), reason: 'jobs_missing', jobsCreated });
     }
+  }
+
+  /** Jobs that are waiting, running or delayed (failed and completed ones are not schedule). */
+  private async scheduledJobCount(): Promise<number> {
+    const counts = await this.queue.getJobCounts('active', 'delayed', 'prioritized', 'waiting', 'waiting-children');
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
   private async measureBacklog(): Promise<void> {

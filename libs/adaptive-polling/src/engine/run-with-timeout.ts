@@ -1,34 +1,76 @@
 import { PollShutdownError, PollTimeoutError } from './poll-handler';
 
 /**
- * Runs a handler with an AbortSignal that fires on `timeoutMs` or when
- * `shutdown` fires. The returned promise settles at the abort even if the
- * handler ignores its signal, so a hung poller never blocks the target.
+ * The abort side of one poll. Its AbortController is made on first use (a
+ * handler reading `signal`, or an abort), so a poll that never looks at its
+ * signal and never times out pays for none.
  */
-export async function runWithTimeout<T>(
-  run: (signal: AbortSignal) => T | Promise<T>,
-  timeoutMs: number,
-  shutdown: AbortSignal,
-): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let onShutdown: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
+export class PollAbort {
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Runs a handler whose AbortSignal fires on `timeoutMs` or when `shutdown`
+ * fires. The returned promise settles at the abort even if the handler
+ * ignores its signal, so a hung poller never blocks the target.
+ *
+ * A handler that returns (or throws) synchronously has finished before any
+ * timer could fire, so the timer and the shutdown listener are set only for
+ * a promise. A process already shutting down runs no handler.
+ */
+export function runWithTimeout<T>(run: (abort: PollAbort) => T | Promise<T>, timeoutMs: number, shutdown: AbortSignal): Promise<T> {
+  const abort = new PollAbort();
+  if (shutdown.aborted) {
+    const error = new PollShutdownError();
+    abort.abort(error);
+    return Promise.reject(error);
+  }
+  let result: T | Promise<T>;
+  try {
+    result = run(abort);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (!isThenable(result)) return Promise.resolve(result);
+  const pending = result;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+      return true;
+    };
     const fail = (error: Error) => {
-      controller.abort(error);
+      if (!settle()) return;
+      abort.abort(error);
       reject(error);
     };
-    timer = setTimeout(() => fail(new PollTimeoutError(timeoutMs)), timeoutMs);
-    onShutdown = () => fail(new PollShutdownError());
-    if (shutdown.aborted) onShutdown();
-    else shutdown.addEventListener('abort', onShutdown, { once: true });
+    const onShutdown = () => fail(new PollShutdownError());
+    const timer = setTimeout(() => fail(new PollTimeoutError(timeoutMs)), timeoutMs);
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    pending.then(
+      (value) => {
+        if (settle()) resolve(value);
+      },
+      (error: unknown) => {
+        if (settle()) reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([Promise.resolve().then(() => run(controller.signal)), aborted]);
-  } finally {
-    clearTimeout(timer);
-    if (onShutdown) shutdown.removeEventListener('abort', onShutdown);
-    // Keep the rejected race loser from surfacing as an unhandled rejection.
-    aborted.catch(() => undefined);
-  }
 }

@@ -34,17 +34,22 @@ export class PollingMetricSet {
   readonly persistenceUp: Gauge<string>;
   readonly persistenceWriteFailures: Counter<string>;
 
+  /**
+   * @param flushCounts writes what the poll listeners counted locally (poll
+   * totals, polls in flight) into the metrics; runs before any read of them.
+   */
   constructor(
     readonly prefix: string,
     beforeScrape: BeforeScrape,
+    flushCounts: () => void = () => undefined,
   ) {
     const m = POLLING_METRICS;
     const collect = { collect: beforeScrape };
-    this.pollTotal = this.counter(m.pollTotal);
+    this.pollTotal = new Counter({ ...this.common(m.pollTotal), collect: flushCounts });
     this.pollDuration = this.histogram(m.pollDuration);
     this.pollStaleness = this.gauge(m.pollStaleness, collect);
     this.pollQueueDepth = this.gauge(m.pollQueueDepth, collect);
-    this.pollInflight = this.gauge(m.pollInflight);
+    this.pollInflight = new Gauge({ ...this.common(m.pollInflight), collect: flushCounts });
     this.pollErrors = this.counter(m.pollErrors);
     this.pollLastSuccess = this.gauge(m.pollLastSuccess, collect);
     this.queueDueSoon = this.gauge(m.queueDueSoon, collect);

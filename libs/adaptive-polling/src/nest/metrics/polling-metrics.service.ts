@@ -33,6 +33,7 @@ import {
 } from './metric-labels';
 import { snapshotReadFailed } from './metrics-messages';
 import { ADAPTIVE_POLLING_METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
+import { PollCounts } from './poll-counts';
 import { PollingMetricSet } from './polling-metric-set';
 import { snapshotGaugeValues, type GaugeSample } from './snapshot-gauges';
 
@@ -54,8 +55,8 @@ type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => 
 export class PollingMetricsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingMetrics');
   private readonly set: PollingMetricSet;
-  /** Polls running in this process: target key -> type label. */
-  private readonly running = new Map<string, string>();
+  /** Poll totals and polls in flight, counted here and written at each read. */
+  private readonly counts = new PollCounts();
   private readonly detachers: Array<() => void> = [];
   private refreshing: Promise<void> | null = null;
   private replicasAlive: number | null = null;
@@ -68,7 +69,11 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
     @Optional() @Inject(ADAPTIVE_POLLING_REPLICA_DIRECTORY) private readonly replicas?: ReplicaDirectory,
     @Optional() @Inject(ADAPTIVE_POLLING_PERSISTENCE_STATUS) private readonly persistence?: PersistenceStatusSource,
   ) {
-    this.set = new PollingMetricSet(options.prefix, () => this.refresh());
+    this.set = new PollingMetricSet(
+      options.prefix,
+      () => this.refresh(),
+      () => this.counts.flush(this.set.pollTotal, this.set.pollInflight),
+    );
   }
 
   /** This app's polling metrics (not the global default registry). */
@@ -158,26 +163,26 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   private pollStarted(key: string, type: string, waitMs: number): void {
     const typeLabel = labelValue(type);
     this.set.queueWait.observe({ instance_type: typeLabel }, nonNegativeSeconds(waitMs));
-    if (this.running.has(key)) return;
-    this.running.set(key, typeLabel);
-    this.set.pollInflight.inc({ instance_type: typeLabel });
+    this.counts.started(key, typeLabel);
   }
 
   private pollEnded(key: string): void {
-    const typeLabel = this.running.get(key);
-    if (typeLabel === undefined) return;
-    this.running.delete(key);
-    this.set.pollInflight.dec({ instance_type: typeLabel });
+    this.counts.ended(key);
   }
 
   private pollFinished(event: EngineEventMap['poll:finished'][0]): void {
     this.pollEnded(event.key);
     const labels = this.targetLabels(event);
-    this.set.pollTotal.inc({ ...labels, result: boundedLabel(event.success ? 'success' : 'error', POLL_RESULTS) });
+    this.counts.finished(this.seriesOf(event.key, labels), () => labels, event.success ? 'success' : 'error');
     this.set.pollDuration.observe(labels, nonNegativeSeconds(event.durationMs));
     if (!event.success) {
       this.set.pollErrors.inc({ ...labels, error_type: boundedLabel(event.failure?.category, POLL_ERROR_TYPES) });
     }
+  }
+
+  /** Per-target series are per key; without per-target labels a type's targets share one. */
+  private seriesOf(key: string, labels: { instance_type: string }): string {
+    return this.options.perTargetLabels ? key : labels.instance_type;
   }
 
   private countTransition(ref: TargetRef, event: PollEvent): void {
@@ -224,12 +229,13 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   private initialiseTarget(ref: { key: string; type: string }): void {
     const labels = this.targetLabels(ref);
     for (const result of POLL_RESULTS) this.set.pollTotal.inc({ ...labels, result }, 0);
-    this.set.pollInflight.inc({ instance_type: labels.instance_type }, 0);
+    this.counts.knowType(labels.instance_type);
   }
 
   private forgetTarget(ref: { key: string; type: string }): void {
     if (!this.options.perTargetLabels) return;
     const labels = this.targetLabels(ref);
+    this.counts.forget(this.seriesOf(ref.key, labels));
     for (const result of POLL_RESULTS) this.set.pollTotal.remove({ ...labels, result });
     for (const error_type of POLL_ERROR_TYPES) this.set.pollErrors.remove({ ...labels, error_type });
     this.set.pollDuration.remove(labels);
