@@ -594,7 +594,10 @@ const terminusHost: ScriptedHost = {
 describe('Terminus health indicator', () => {
   it('is up with Redis reachable and workers running, down when dead letters exceed the threshold', async () => {
     const recorder = new PollRecorder();
-    failUntilHealed(recorder, ['parked']);
+    // 'parked' answers until the up check is done, then fails permanently:
+    // parking it before the first request would race the check.
+    let broken = false;
+    recorder.behaviours.set('parked', (_ctx, n) => (broken ? failPermanently() : { ok: n }));
     const app = await startApi(
       recorder,
       { targets: [scripted('fine'), scripted('parked')], api: { token: TOKEN, healthCacheMs: 0, healthIndicator: { maxDeadLetters: 0 } } },
@@ -606,6 +609,7 @@ describe('Terminus health indicator', () => {
       status: 'ok',
       details: { adaptivePolling: { status: 'up', redis: 'up', workers: { expected: true, running: true }, deadLetters: 0 } },
     });
+    broken = true;
     await parked(app, 'scripted::parked');
     const down = await app.http.request('GET', '/health');
     expect(down.status).toBe(503);
