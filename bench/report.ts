@@ -19,14 +19,19 @@ export function formatReport(r: Record<string, unknown>): string {
       );
     }
   }
-  const late = r.lateness as { engine: Record<string, unknown>; raw: Record<string, unknown> } | undefined;
+  type LatenessSides = { engine: Record<string, unknown>; raw: Record<string, unknown> };
+  const late = r.lateness as (LatenessSides & { redisHz100?: LatenessSides }) | undefined;
   if (late) {
     lines.push('');
-    lines.push('lateness (ms)  polls   p50    p99    max   >20ms');
-    for (const side of ['engine', 'raw'] as const) {
-      const x = late[side];
-      const d = x.latenessMs as Record<string, number>;
-      lines.push(`${side.padEnd(13)}  ${String(x.polls).padStart(5)}  ${String(d.p50).padStart(5)}  ${String(d.p99).padStart(5)}  ${String(d.max).padStart(5)}  ${String(x.lateOver20msShare)}`);
+    lines.push('lateness (ms)       polls   p50    p99    max   >20ms');
+    const rows: Array<[string, LatenessSides | undefined]> = [['hz 10', late], ['hz 100', late.redisHz100]];
+    for (const [hz, sides] of rows) {
+      if (!sides) continue;
+      for (const side of ['engine', 'raw'] as const) {
+        const x = sides[side];
+        const d = x.latenessMs as Record<string, number>;
+        lines.push(`${`${side} ${hz}`.padEnd(18)}  ${String(x.polls).padStart(5)}  ${String(d.p50).padStart(5)}  ${String(d.p99).padStart(5)}  ${String(d.max).padStart(5)}  ${String(x.lateOver20msShare)}`);
+      }
     }
   }
   const sc = r.scale as Record<string, unknown> | undefined;
