@@ -1,29 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { PermanentPollError, TransientPollError, type EngineEventMap } from '@app/adaptive-polling';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually, waitForEvent } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
 
 type Finished = EngineEventMap['poll:finished'][0];
 type Transition = EngineEventMap['transition'][0];
 
-let redis: PrivateRedis;
-let client: Redis;
-const apps: ScriptedApp[] = [];
+const redis = usePrivateRedis();
+const apps = useClosedAfterEach<ScriptedApp>();
 let queueSeq = 0;
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  client = new Redis(redis.url);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
 
 async function start(recorder: PollRecorder, options: Partial<Parameters<typeof startScriptedApp>[1]> & { queueName: string }) {
   const app = await startScriptedApp(recorder, { redis: redis.url, polling: fastPolling(), ...options });
@@ -41,7 +27,7 @@ function scripted(name: string) {
 }
 
 async function jobIds(queueName: string): Promise<string[]> {
-  const keys = await client.keys(`bull:${queueName}:target-*`);
+  const keys = await redis.client.keys(`bull:${queueName}:target-*`);
   return keys.filter((k) => !k.endsWith(':lock') && !k.endsWith(':logs')).sort();
 }
 
@@ -205,7 +191,7 @@ describe('engine on a real Redis', () => {
     await engine.addTarget(runtime);
     await eventually(async () => (await jobIds(queueName)).length === 3, 'three jobs');
     const rebuilt = waitForEvent(engine.events, 'schedule:rebuilt', () => true, 10_000);
-    await client.flushall();
+    await redis.client.flushall();
     await rebuilt;
     await eventually(async () => (await jobIds(queueName)).length === 3, 'three jobs again', 10_000);
     expect((await engine.listTargets()).map((t) => t.name).sort()).toEqual(['added-at-runtime', 'f1', 'f2']);

@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { readJobDataAndLock } from '@app/adaptive-polling/engine/job-snapshot-read';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { usePrivateRedis } from '../support/redis-fixture';
 
-let server: PrivateRedis;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await startPrivateRedis();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const fixture = usePrivateRedis();
 
 describe('readJobDataAndLock', () => {
   it('reads each job’s data and lock in key order; a missing job is null and unlocked', async () => {
-    await redis.hset('bull:q:a', 'data', '{"n":1}', 'opts', '{}');
-    await redis.hset('bull:q:b', 'data', '{"n":2}');
-    await redis.hset('bull:q:no-data', 'opts', '{}');
-    await redis.set('bull:q:b:lock', 'token');
-    await redis.set('bull:q:gone:lock', 'token');
-    const rows = await readJobDataAndLock(redis, ['bull:q:b', 'bull:q:missing', 'bull:q:a', 'bull:q:no-data', 'bull:q:gone']);
+    await fixture.client.hset('bull:q:a', 'data', '{"n":1}', 'opts', '{}');
+    await fixture.client.hset('bull:q:b', 'data', '{"n":2}');
+    await fixture.client.hset('bull:q:no-data', 'opts', '{}');
+    await fixture.client.set('bull:q:b:lock', 'token');
+    await fixture.client.set('bull:q:gone:lock', 'token');
+    const rows = await readJobDataAndLock(fixture.client, ['bull:q:b', 'bull:q:missing', 'bull:q:a', 'bull:q:no-data', 'bull:q:gone']);
     expect(rows).toEqual([
       { raw: '{"n":2}', locked: true },
       { raw: null, locked: false },
@@ -33,6 +22,6 @@ describe('readJobDataAndLock', () => {
   });
 
   it('answers an empty list with an empty list', async () => {
-    expect(await readJobDataAndLock(redis, [])).toEqual([]);
+    expect(await readJobDataAndLock(fixture.client, [])).toEqual([]);
   });
 });

@@ -1,29 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { initialTargetState, targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
 import { testPollingOptions } from '@app/adaptive-polling/core/testing/fixtures';
 import { POLL_QUEUE_EVENTS_MAX_LEN } from '@app/adaptive-polling/engine/poll-queue-options';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
 
 /** What a target costs in Redis: the shape of its job hash (compact state, lean opts) and the events stream cap. */
 
-let redis: PrivateRedis;
-let client: Redis;
-const apps: ScriptedApp[] = [];
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  client = new Redis(redis.url);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
+const redis = usePrivateRedis();
+const apps = useClosedAfterEach<ScriptedApp>();
 
 async function start(queueName: string): Promise<ScriptedApp> {
   const app = await startScriptedApp(new PollRecorder(), {
@@ -50,14 +36,14 @@ describe('job state storage on a real Redis', () => {
     const queueName = 'storage-compact';
     const app = await start(queueName);
     await polledState(app, 2);
-    const [data, opts] = await client.hmget(jobKey(queueName), 'data', 'opts');
+    const [data, opts] = await redis.client.hmget(jobKey(queueName), 'data', 'opts');
     const parsed = JSON.parse(data!) as { key: string; state: unknown };
     expect(parsed.key).toBe('scripted::a');
     expect(Array.isArray(parsed.state)).toBe(true);
     expect(targetStateFromJobData(parsed)?.totals.polls).toBeGreaterThanOrEqual(2);
     expect(data!.length).toBeLessThan(200);
     expect(Object.keys(JSON.parse(opts!) as object).sort()).toEqual(['attempts', 'delay', 'jobId']);
-    expect(await client.hget(`bull:${queueName}:meta`, 'opts.maxLenEvents')).toBe(String(POLL_QUEUE_EVENTS_MAX_LEN));
+    expect(await redis.client.hget(`bull:${queueName}:meta`, 'opts.maxLenEvents')).toBe(String(POLL_QUEUE_EVENTS_MAX_LEN));
   });
 
   it('keeps the state of a job written in the object form of older versions, and rewrites it compactly', async () => {
@@ -78,13 +64,13 @@ describe('job state storage on a real Redis', () => {
       nextRunAtMs: now,
       totals: { polls: 41, failures: 2, changes: 5 },
     };
-    await client.hset(jobKey(queueName), 'data', JSON.stringify({ key: 'scripted::a', dueAtMs: now, state: legacy }));
+    await redis.client.hset(jobKey(queueName), 'data', JSON.stringify({ key: 'scripted::a', dueAtMs: now, state: legacy }));
 
     const second = await start(queueName);
     const state = await polledState(second, 42);
     expect(state.breaker.generation).toBe(7);
     expect(state.totals.failures).toBe(2);
-    const data = JSON.parse((await client.hget(jobKey(queueName), 'data'))!) as { state: unknown };
+    const data = JSON.parse((await redis.client.hget(jobKey(queueName), 'data'))!) as { state: unknown };
     expect(Array.isArray(data.state)).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   HousekeepingService,
   PollingMetricsService,
@@ -10,26 +9,17 @@ import {
   type HousekeepingOutcome,
   type HousekeepingRunEvent,
 } from '@app/adaptive-polling';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedAppOptions } from '../support/scripted-app';
 
-let redis: PrivateRedis;
-let client: Redis;
-const apps: ScriptedApp[] = [];
+const redis = usePrivateRedis();
+const apps = useClosedAfterEach<ScriptedApp>();
 let queueSeq = 0;
 
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  client = new Redis(redis.url);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
-afterEach(async () => {
+// Registered after the apps' hook, so it runs before them (after-hooks run in reverse).
+afterEach(() => {
   vi.restoreAllMocks();
-  while (apps.length) await apps.pop()!.close();
 });
 
 function freshQueue(): string {
@@ -63,17 +53,17 @@ describe('replica heartbeats', () => {
     const b = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-b' } });
     const c = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-c' } });
     expect(await statuses(a)).toEqual({ 'replica-a': 'alive', 'replica-b': 'alive', 'replica-c': 'alive' });
-    const beat = JSON.parse((await client.get(`${a.engine.keys.replicaPrefix}:heartbeat:replica-a`))!) as Record<string, unknown>;
+    const beat = JSON.parse((await redis.client.get(`${a.engine.keys.replicaPrefix}:heartbeat:replica-a`))!) as Record<string, unknown>;
     expect(beat).toMatchObject({ id: 'replica-a', pid: process.pid });
     expect(typeof beat.host).toBe('string');
     expect(typeof beat.startedAtMs).toBe('number');
-    const ttl = await client.pttl(`${a.engine.keys.replicaPrefix}:heartbeat:replica-a`);
+    const ttl = await redis.client.pttl(`${a.engine.keys.replicaPrefix}:heartbeat:replica-a`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600);
 
     await closeApp(b);
     expect((await statuses(a))['replica-b']).toBe('scaled_down');
-    expect(await client.pttl(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)).toBeGreaterThan(60_000);
+    expect(await redis.client.pttl(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)).toBeGreaterThan(60_000);
 
     // A crash: the process stops beating and never runs its shutdown hook.
     const heartbeat = c.app.get(ReplicaHeartbeat);
@@ -87,7 +77,7 @@ describe('replica heartbeats', () => {
         return now['replica-c'] === 'crashed' ? now : undefined;
       }, 'replica-c shows as crashed', 5_000);
       expect(seen).toEqual({ 'replica-a': 'alive', 'replica-b': 'scaled_down', 'replica-c': 'crashed' });
-      expect(await client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-c`)).toBe(0);
+      expect(await redis.client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-c`)).toBe(0);
 
       const doc = await a.app.get(SchedulerHealthService).health();
       expect(doc.replicas?.map((r) => [r.id, r.status])).toEqual([
@@ -111,7 +101,7 @@ describe('replica heartbeats', () => {
     const a = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-a', shutdownMarkerTtlMs: 200 } });
     const b = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-b', shutdownMarkerTtlMs: 200 } });
     await closeApp(b);
-    await eventually(async () => (await client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)) === 0, 'the marker expired', 3_000);
+    await eventually(async () => (await redis.client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)) === 0, 'the marker expired', 3_000);
     expect((await statuses(a))['replica-b']).toBe('scaled_down');
   });
 });
@@ -147,11 +137,11 @@ describe('housekeeping', () => {
 
     const first = hkA.runNow('probe');
     await eventually(async () => active === 1, 'the task runs on replica a');
-    expect(await client.exists(a.engine.keys.lock('probe'))).toBe(1);
+    expect(await redis.client.exists(a.engine.keys.lock('probe'))).toBe(1);
     expect(await hkB.runNow('probe')).toBe('locked');
     release();
     expect(await first).toBe('ran');
-    expect(await client.exists(a.engine.keys.lock('probe'))).toBe(0);
+    expect(await redis.client.exists(a.engine.keys.lock('probe'))).toBe(0);
     expect(await hkB.runNow('probe')).toBe('ran');
     expect(runs).toBe(2);
     expect(maxActive).toBe(1);
@@ -171,7 +161,7 @@ describe('housekeeping', () => {
         active += 1;
         maxActive = Math.max(maxActive, active);
         // Some work that takes a while (a few Redis round trips).
-        for (let i = 0; i < 20; i++) await client.ping();
+        for (let i = 0; i < 20; i++) await redis.client.ping();
         active -= 1;
       },
     };
@@ -190,15 +180,15 @@ describe('housekeeping', () => {
 
   it('a lock is released only by its owner', async () => {
     const key = `lock-test:${freshQueue()}`;
-    const first = await RedisLock.acquire(client, key, 150);
+    const first = await RedisLock.acquire(redis.client, key, 150);
     expect(first).not.toBeNull();
-    expect(await RedisLock.acquire(client, key, 150)).toBeNull();
-    const second = await eventually(() => RedisLock.acquire(client, key, 10_000), 'the first lease expired', 3_000);
+    expect(await RedisLock.acquire(redis.client, key, 150)).toBeNull();
+    const second = await eventually(() => RedisLock.acquire(redis.client, key, 10_000), 'the first lease expired', 3_000);
     expect(await first!.release()).toBe(false);
     expect(await first!.extend()).toBe(false);
-    expect(await client.get(key)).toBe(second.token);
+    expect(await redis.client.get(key)).toBe(second.token);
     expect(await second.release()).toBe(true);
-    expect(await client.exists(key)).toBe(0);
+    expect(await redis.client.exists(key)).toBe(0);
   });
 
   it('the janitor removes operator lists of removed targets and forgets replicas not seen for the retention period', async () => {
@@ -209,10 +199,10 @@ describe('housekeeping', () => {
       replicas: { ...FAST_HEARTBEATS, id: 'replica-a', knownReplicaRetentionMs: 60_000 },
     });
     const { keys } = a.engine;
-    await client.rpush(keys.ops('scripted::ghost'), 'reset_breaker');
-    await client.rpush(keys.ops('scripted::removed|earlier'), 'reset_breaker');
+    await redis.client.rpush(keys.ops('scripted::ghost'), 'reset_breaker');
+    await redis.client.rpush(keys.ops('scripted::removed|earlier'), 'reset_breaker');
     const old = Date.now() - 2 * 60_000;
-    await client.hset(
+    await redis.client.hset(
       `${keys.replicaPrefix}:known`,
       'replica-gone',
       JSON.stringify({ id: 'replica-gone', host: 'h', pid: 1, startedAtMs: old, atMs: old, stoppedAtMs: null }),
@@ -224,8 +214,8 @@ describe('housekeeping', () => {
     hk.events.on('run', (e) => events.push(e));
     expect(await hk.runNow('janitor')).toBe('ran');
     expect(events.at(-1)?.result).toEqual({ opsListsRemoved: 2, replicasForgotten: 1 });
-    expect(await client.exists(keys.ops('scripted::ghost'))).toBe(0);
-    expect(await client.hexists(`${keys.replicaPrefix}:known`, 'replica-gone')).toBe(0);
+    expect(await redis.client.exists(keys.ops('scripted::ghost'))).toBe(0);
+    expect(await redis.client.hexists(`${keys.replicaPrefix}:known`, 'replica-gone')).toBe(0);
     expect(Object.keys(await statuses(a))).toEqual(['replica-a']);
   });
 });
