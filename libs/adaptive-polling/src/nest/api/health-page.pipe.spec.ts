@@ -1,17 +1,11 @@
-import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
+import { badRequestMessage } from './testing/bad-request-message';
 import { HealthPagePipe } from './health-page.pipe';
 
 const pipe = new HealthPagePipe();
 
 function problem(query: Record<string, unknown>): string {
-  try {
-    pipe.transform(query);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).message;
-  }
-  throw new Error('expected a 400');
+  return badRequestMessage(() => pipe.transform(query));
 }
 
 describe('HealthPagePipe', () => {

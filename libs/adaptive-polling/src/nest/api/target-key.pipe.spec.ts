@@ -1,17 +1,11 @@
-import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
+import { badRequestMessage } from './testing/bad-request-message';
 import { TargetKeyPipe } from './target-key.pipe';
 
 const pipe = new TargetKeyPipe();
 
 function reason(value: unknown): string {
-  try {
-    pipe.transform(value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).message;
-  }
-  throw new Error('expected a 400');
+  return badRequestMessage(() => pipe.transform(value));
 }
 
 describe('TargetKeyPipe', () => {
