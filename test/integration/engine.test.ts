@@ -6,6 +6,7 @@ import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '.
 
 type Finished = EngineEventMap['poll:finished'][0];
 type Transition = EngineEventMap['transition'][0];
+type Applied = EngineEventMap['operator:applied'][0];
 
 const redis = usePrivateRedis();
 const apps = useClosedAfterEach<ScriptedApp>();
@@ -127,6 +128,57 @@ describe('engine on a real Redis', () => {
     expect(first.failure).toMatchObject({ kind: 'transient', category: 'timeout' });
     expect(first.durationMs).toBeGreaterThanOrEqual(290);
     expect(abortedBy).toBeInstanceOf(Error);
+  });
+
+  it('an operator action queued while the poll runs is applied right after it, not at the next scheduled run', async () => {
+    const recorder = new PollRecorder();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    recorder.behaviours.set('slow', async (_ctx, n) => {
+      if (n === 1) await gate;
+      return { n };
+    });
+    const queueName = freshQueue();
+    // An hour between polls: only the action can make the job run again soon.
+    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+    const { engine } = await start(recorder, { queueName, targets: [scripted('slow')], polling });
+    const applied: Applied[] = [];
+    engine.events.on('operator:applied', (e) => applied.push(e));
+    const started = waitForEvent(engine.events, 'poll:started');
+    await engine.triggerNow('scripted::slow');
+    await started;
+    // Returns while the poll still runs (the gate is closed): the API never waits for a poll.
+    await engine.applyAction('scripted::slow', 'reset_breaker');
+    expect(applied).toHaveLength(0);
+    release();
+    await eventually(async () => applied.length === 1, 'the action was applied', 10_000);
+    expect(applied[0]).toMatchObject({ key: 'scripted::slow', action: 'reset_breaker' });
+    // The run that applied it drained the list and cleared the job's mark.
+    const jobKey = `bull:${queueName}:target-${encodeURIComponent('scripted::slow')}`;
+    await eventually(async () => (await redis.client.hget(jobKey, 'progress')) === '0', 'the mark is cleared');
+    expect(await redis.client.llen(`${engine.keys.ops('scripted::slow')}`)).toBe(0);
+  });
+
+  it('applies more pending actions than one run drains (150), all within seconds', async () => {
+    const recorder = new PollRecorder();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    recorder.behaviours.set('busy', async (_ctx, n) => {
+      if (n === 1) await gate;
+      return { n };
+    });
+    const queueName = freshQueue();
+    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+    const { engine } = await start(recorder, { queueName, targets: [scripted('busy')], polling });
+    let applied = 0;
+    engine.events.on('operator:applied', () => applied++);
+    const started = waitForEvent(engine.events, 'poll:started');
+    await engine.triggerNow('scripted::busy');
+    await started;
+    for (let i = 0; i < 150; i++) await engine.applyAction('scripted::busy', 'purge_dead_letter');
+    release();
+    await eventually(async () => applied === 150, 'all 150 actions applied', 10_000);
+    expect(await redis.client.llen(engine.keys.ops('scripted::busy'))).toBe(0);
   });
 
   it('two app instances on one Redis never overlap a target, and each target has exactly one job', async () => {

@@ -8,21 +8,53 @@ const DRAIN_BATCH = 100;
  * What the target's job carries (in BullMQ's `progress` field, which the
  * worker reads with the job anyway) while operator actions wait for it. A run
  * drains the list only when it sees this mark, so a plain poll pays no round
- * trip for operator actions; the run's reschedule clears the mark.
+ * trip for operator actions. Only the drain clears the mark, and only once the
+ * list is empty: an action queued while a run goes on keeps its mark through
+ * that run's reschedule.
  */
 export const PENDING_ACTIONS_MARK = Object.freeze({ pendingOperatorActions: true });
 const PENDING_ACTIONS_MARK_JSON = JSON.stringify(PENDING_ACTIONS_MARK);
 
-/** Marks the job, if it exists (never creates a stray job hash). */
-const MARK_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'progress', ARGV[1]) end
-return 1`;
-
-/** Queues the action and marks the job, atomically. */
+/** Queues the action and marks the job (if it exists: never a stray job hash), atomically. */
 const PUSH_SCRIPT = `
 redis.call('RPUSH', KEYS[2], ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'progress', ARGV[1]) end
 return 1`;
+
+/** Pops a batch and, when that empties the list, clears the mark in the same step. */
+const DRAIN_SCRIPT = `
+local popped = redis.call('LPOP', KEYS[1], ARGV[1]) or {}
+local left = redis.call('LLEN', KEYS[1])
+if left == 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], 'progress', 0) end
+return {popped, left}`;
+
+/**
+ * Where the job is while actions wait: 0 none wait (a run drained them),
+ * 1 delayed (promote it), 2 running (wait for its reschedule), 3 waiting to
+ * run or gone (nothing to do).
+ */
+const WHERE_SCRIPT = `
+if redis.call('LLEN', KEYS[1]) == 0 then return 0 end
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 1 end
+if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
+return 3`;
+
+export type PendingActionsWhere = 'drained' | 'delayed' | 'running' | 'queued';
+const WHERE: readonly PendingActionsWhere[] = ['drained', 'delayed', 'running', 'queued'];
+
+export interface DrainedActions {
+  actions: string[];
+  /** More than one batch was waiting: the job must run again at once. */
+  more: boolean;
+}
+
+/** The job's hash key, its lock key and the queue's delayed set (BullMQ's names). */
+export interface JobKeys {
+  jobId: string;
+  job: string;
+  lock: string;
+  delayed: string;
+}
 
 export function hasPendingActionsMark(progress: unknown): boolean {
   return typeof progress === 'object' && progress !== null && (progress as { pendingOperatorActions?: unknown }).pendingOperatorActions === true;
@@ -31,10 +63,9 @@ export function hasPendingActionsMark(progress: unknown): boolean {
 /**
  * Pending operator actions per target. Every change to a target's state goes
  * through its own job run, so an action never races a poll: the action is
- * queued, the job is marked and promoted, and the run applies it before
- * polling. An action queued while the job runs is found by the run's
- * reschedule (a list length read pipelined right behind it), which marks and
- * promotes the job again.
+ * queued, the job is marked and promoted (the engine promotes a running job as
+ * soon as its reschedule has made it delayed), and the run applies it before
+ * polling.
  */
 export class OperatorQueue {
   constructor(
@@ -42,27 +73,22 @@ export class OperatorQueue {
     private readonly keys: EngineKeys,
   ) {}
 
-  opsKey(targetKey: string): string {
-    return this.keys.ops(targetKey);
-  }
-
   async push(targetKey: string, action: string, jobKey: string): Promise<void> {
     await this.redis.eval(PUSH_SCRIPT, 2, jobKey, this.keys.ops(targetKey), PENDING_ACTIONS_MARK_JSON, action);
   }
 
-  /** Marks the job so its next run drains the list (when actions arrived during a run). */
-  async mark(jobKey: string): Promise<void> {
-    await this.redis.eval(MARK_SCRIPT, 1, jobKey, PENDING_ACTIONS_MARK_JSON);
+  /** Pops up to one batch of pending actions; the mark goes with the last of them. */
+  async drain(targetKey: string, jobKey: string): Promise<DrainedActions> {
+    const [actions, left] = (await this.redis.eval(DRAIN_SCRIPT, 2, this.keys.ops(targetKey), jobKey, DRAIN_BATCH)) as [
+      string[],
+      number,
+    ];
+    return { actions, more: left > 0 };
   }
 
-  /** Pops every pending action atomically (LPOP with a count, Redis >= 6.2). */
-  async drain(targetKey: string): Promise<string[]> {
-    const popped = await this.redis.lpop(this.keys.ops(targetKey), DRAIN_BATCH);
-    return popped ?? [];
-  }
-
-  async pending(targetKey: string): Promise<boolean> {
-    return (await this.redis.llen(this.keys.ops(targetKey))) > 0;
+  async where(targetKey: string, job: JobKeys): Promise<PendingActionsWhere> {
+    const code = (await this.redis.eval(WHERE_SCRIPT, 3, this.keys.ops(targetKey), job.delayed, job.lock, job.jobId)) as number;
+    return WHERE[code] ?? 'queued';
   }
 
   async clear(targetKey: string): Promise<void> {

@@ -20,7 +20,7 @@ import type { PollHandler } from './poll-handler';
 import { PollShutdownError } from './poll-handler';
 import { runWithTimeout } from './run-with-timeout';
 import type { TargetStore } from './target-store';
-import { hasPendingActionsMark, type OperatorQueue } from './operator-queue';
+import { hasPendingActionsMark, type DrainedActions, type OperatorQueue } from './operator-queue';
 import { encodeJobData, targetStateFromJobData, type PollJobData } from './job-state-codec';
 
 export type { PollJobData } from './job-state-codec';
@@ -44,27 +44,13 @@ export interface PollProcessorDeps {
   shutdown: AbortSignal;
 }
 
+const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false }) as DrainedActions;
+
 type DelayOptions = { skipAttempt: boolean; fieldsToUpdate: Record<string, string | number> };
 
 /** BullMQ keeps the lock-checked reschedule on its (protected) backend. */
 interface DelayingBackend {
   moveToDelayed(jobId: string, timestamp: number, delay: number, token: string, opts: DelayOptions): Promise<unknown>;
-  // What the pipelined reschedule below uses (BullMQ 6's Redis backend);
-  // without them the reschedule falls back to two round trips.
-  version?: string;
-  queue?: { client?: Promise<ScriptClient> };
-  moveToDelayedArgs?(jobId: string, timestamp: number, token: string, delay: number, opts: DelayOptions): unknown[];
-  finishedErrors?(args: { code: number; jobId: string; command: string; state: string }): Error;
-}
-
-/** The worker's ioredis client, with BullMQ's scripts defined on it. */
-interface ScriptClient {
-  scriptsSet?: Record<string, { sha: string; numberOfKeys?: number | null } | undefined>;
-  evalsha(sha: string, numberOfKeys: number, ...args: unknown[]): Promise<unknown>;
-  llen(key: string): Promise<number>;
-  status?: string;
-  /** The connection's socket: corked around the two commands so they leave in one write. */
-  stream?: { cork?(): void; uncork?(): void };
 }
 
 /**
@@ -78,8 +64,6 @@ interface ScriptClient {
 export class PollProcessor {
   /** Options per type: resolved options never change, and optionsForType copies them. */
   private readonly typeOptions = new Map<string, TypePollingOptions>();
-  /** The worker's script client per backend, resolved once instead of awaited on every poll. */
-  private readonly scriptClients = new WeakMap<DelayingBackend, ScriptClient | undefined>();
 
   constructor(private readonly deps: PollProcessorDeps) {}
 
@@ -95,9 +79,13 @@ export class PollProcessor {
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
     const { key } = job.data;
     // The list is read only when the job carries the pending-actions mark
-    // (set with every queued action); actions queued while a run was going
-    // on are found by that run's reschedule, which marks the job again.
-    const pending = hasPendingActionsMark(job.progress) ? await this.deps.operatorQueue.drain(key) : [];
+    // (set with every queued action and kept until a drain empties the list).
+    const drained = hasPendingActionsMark(job.progress)
+      ? await this.deps.operatorQueue.drain(key, job.queueQualifiedName + ':' + (job.id as string))
+      : NOTHING_DRAINED;
+    const pending = drained.actions;
+    // More than one batch waits: run again at once for the rest.
+    const runAgain = drained.more;
     // After an operator touched the target, read its definition fresh: the
     // change may have been made on another replica a moment ago.
     const def =
@@ -119,7 +107,7 @@ export class PollProcessor {
 
     if (def.paused) {
       this.deps.events.emit('poll:skipped', { ...ref, reason: 'paused' });
-      await this.reschedule(job, token, state, now + PAUSED_DELAY_MS, now);
+      await this.reschedule(job, token, runAgain, state, now + PAUSED_DELAY_MS, now);
     }
 
     // Resumed: the far-off next run the pause set no longer applies; due now.
@@ -131,7 +119,7 @@ export class PollProcessor {
     // is due now (a reset or a dead-letter retry makes it due; a purge or an
     // update does not).
     if (pending.length > 0 && state.nextRunAtMs !== null && state.nextRunAtMs > now) {
-      await this.reschedule(job, token, state, state.nextRunAtMs, now);
+      await this.reschedule(job, token, runAgain, state, state.nextRunAtMs, now);
     }
 
     const begin = beginPoll(state, now);
@@ -139,7 +127,7 @@ export class PollProcessor {
     if (!begin.allowed) {
       this.deps.events.emit('poll:skipped', { ...ref, reason: begin.reason });
       const next = begin.state.nextRunAtMs ?? now + options.intervals.baseMs;
-      await this.reschedule(job, token, begin.state, Math.max(next, now), now);
+      await this.reschedule(job, token, runAgain, begin.state, Math.max(next, now), now);
     }
     state = begin.state;
 
@@ -184,7 +172,7 @@ export class PollProcessor {
         // Not the target's fault: leave its state alone and hand the poll
         // back to the queue at once, for another replica (or our restart).
         this.deps.events.emit('poll:skipped', { ...ref, reason: 'shutdown' });
-        await this.reschedule(job, token, state, this.deps.clock(), this.deps.clock());
+        await this.reschedule(job, token, runAgain, state, this.deps.clock(), this.deps.clock());
       }
       outcome = { kind: 'failure', error, durationMs: this.deps.clock() - startedAt, generation: begin.generation };
     }
@@ -212,7 +200,7 @@ export class PollProcessor {
       decision,
     });
     for (const event of decision.events) this.deps.events.emit('transition', { ...ref, event, state: decision.state });
-    await this.reschedule(job, token, decision.state, decision.nextRunAtMs, now);
+    await this.reschedule(job, token, runAgain, decision.state, decision.nextRunAtMs, now);
   }
 
   private readState(data: PollJobData, def: TargetDefinition, now: number): TargetPollState {
@@ -228,79 +216,18 @@ export class PollProcessor {
   private async reschedule(
     job: Job<PollJobData>,
     token: string | undefined,
+    runAgain: boolean,
     state: TargetPollState,
     nextRunAtMs: number,
     now: number,
   ): Promise<never> {
     const data = encodeJobData(job.data.key, nextRunAtMs, { ...state, nextRunAtMs });
     const backend = (job as unknown as { backend: DelayingBackend }).backend;
-    const opts: DelayOptions = {
-      skipAttempt: true,
-      // progress 0 clears the pending-actions mark: this run drained the list
-      fieldsToUpdate: { data: JSON.stringify(data), stc: 0, progress: 0 },
-    };
-    const jobId = job.id as string;
-    const delay = Math.max(0, nextRunAtMs - now);
-    if (await this.moveToDelayedThenHasPendingActions(backend, jobId, now, delay, token ?? '0', opts, job.data.key)) {
-      // An operator acted while this poll ran: run again now to apply it.
-      await this.deps.operatorQueue.mark(job.queueQualifiedName + ':' + jobId);
-      await job.promote().catch(() => undefined);
-    }
+    // The pending-actions mark (in `progress`) is left alone: only a drain clears it.
+    const opts: DelayOptions = { skipAttempt: true, fieldsToUpdate: { data: JSON.stringify(data), stc: 0 } };
+    await backend.moveToDelayed(job.id as string, now, Math.max(0, nextRunAtMs - now), token ?? '0', opts);
+    if (runAgain) await job.promote().catch(() => undefined);
     throw new DelayedError();
-  }
-
-  /**
-   * BullMQ's moveToDelayed and the pending-actions check in one round trip:
-   * both are written back to back on the worker's connection (the script by
-   * its SHA), so Redis runs the check right after the move, exactly as the
-   * two awaited calls did. If Redis lost the script (NOSCRIPT), the move did
-   * not happen: it is redone the ordinary way (BullMQ reloads the script)
-   * and the check runs after it.
-   */
-  private async moveToDelayedThenHasPendingActions(
-    backend: DelayingBackend,
-    jobId: string,
-    now: number,
-    delay: number,
-    token: string,
-    opts: DelayOptions,
-    targetKey: string,
-  ): Promise<boolean> {
-    const sequential = async () => {
-      await backend.moveToDelayed(jobId, now, delay, token, opts);
-      return this.deps.operatorQueue.pending(targetKey);
-    };
-    let client = this.scriptClients.get(backend);
-    if (client === undefined && !this.scriptClients.has(backend)) {
-      client = backend.version && backend.moveToDelayedArgs && backend.finishedErrors ? await backend.queue?.client : undefined;
-      this.scriptClients.set(backend, client);
-    }
-    const script = client?.scriptsSet?.[`moveToDelayed:${backend.version}`];
-    if (!client || !script || typeof script.numberOfKeys !== 'number' || typeof client.evalsha !== 'function') return sequential();
-    const args = backend.moveToDelayedArgs!(jobId, now, token, delay, opts);
-    const stream = client.status === 'ready' && typeof client.stream?.cork === 'function' ? client.stream : undefined;
-    stream?.cork!();
-    let moving: Promise<unknown>;
-    let length: Promise<number>;
-    try {
-      moving = client.evalsha(script.sha, script.numberOfKeys, ...args);
-      length = client.llen(this.deps.operatorQueue.opsKey(targetKey));
-    } finally {
-      stream?.uncork!();
-    }
-    let moved: unknown;
-    try {
-      moved = await moving;
-    } catch (error) {
-      length.catch(() => undefined);
-      if (error instanceof Error && error.message.includes('NOSCRIPT')) return sequential();
-      throw error;
-    }
-    if (typeof moved === 'number' && moved < 0) {
-      length.catch(() => undefined);
-      throw backend.finishedErrors!({ code: moved, jobId, command: 'moveToDelayed', state: 'active' });
-    }
-    return (await length) > 0;
   }
 }
 

@@ -1,14 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
+import { optionsForType } from '../core/options';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
-import { OperatorQueue } from './operator-queue';
+import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
@@ -59,6 +61,9 @@ export interface TargetSnapshot {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 10;
+/** A watch of a running job looks again after 10 ms, then backs off to every 250 ms. */
+const WATCH_FIRST_PAUSE_MS = 10;
+const WATCH_MAX_PAUSE_MS = 250;
 const BACKLOG_REFRESH_MS = 2_000;
 
 /**
@@ -76,6 +81,8 @@ export class PollingEngine {
   private targets!: TargetStore;
   private operatorQueue!: OperatorQueue;
   private timers: NodeJS.Timeout[] = [];
+  /** Background watches of running jobs that have operator actions waiting (see nudge). */
+  private readonly watches = new Map<string, Promise<void>>();
   private backlogFactor = 1;
   private staticTargets: TargetDefinition[] = [];
   private started = false;
@@ -142,6 +149,7 @@ export class PollingEngine {
       this.worker = null;
     }
     this.shutdown.abort();
+    await Promise.allSettled([...this.watches.values()]);
     if (this.queue) await this.queue.close();
     if (this.commandRedis?.owned) await this.commandRedis.client.quit().catch(() => undefined);
     this.started = false;
@@ -324,10 +332,61 @@ export class PollingEngine {
     return def;
   }
 
+  /**
+   * Queues the action and gets the target's job to run now. A delayed job is
+   * promoted at once. A running job cannot be: its reschedule keeps the
+   * pending-actions mark, and a background watch promotes it as soon as it is
+   * delayed again (polls never check for actions, which keeps them at one
+   * round trip). If this process dies first, the mark makes the job's next
+   * scheduled run apply the action.
+   */
   private async nudge(key: string, action: string): Promise<void> {
     await this.operatorQueue.push(key, action, this.jobKey(key));
-    const job = await this.queue.getJob(jobIdForTarget(key));
-    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    const where = await this.promoteIfDelayed(key);
+    // One watch per target is enough: it looks until the list is drained.
+    if (where !== 'running' || this.watches.has(key)) return;
+    const watch = this.promoteAfterRun(key)
+      .catch((error: unknown) => {
+        if (!this.shutdown.signal.aborted) this.config.logger.warn(`operator action on ${key}: ${errorMessage(error)}`);
+      })
+      .finally(() => this.watches.delete(key));
+    this.watches.set(key, watch);
+  }
+
+  private async promoteIfDelayed(key: string): Promise<PendingActionsWhere> {
+    const jobId = jobIdForTarget(key);
+    const jobKey = this.jobKey(key);
+    const where = await this.operatorQueue.where(key, {
+      jobId,
+      job: jobKey,
+      lock: `${jobKey}:lock`,
+      delayed: this.queue.keys.delayed,
+    });
+    if (where === 'delayed') {
+      const job = await this.queue.getJob(jobId);
+      await job?.promote().catch(() => undefined); // it may have come due meanwhile: it runs anyway
+    }
+    return where;
+  }
+
+  /** Waits (backing off, within a bound) for a running job's reschedule, then promotes it. */
+  private async promoteAfterRun(key: string): Promise<void> {
+    const deadline = Date.now() + this.longestRunMs();
+    let pauseMs = WATCH_FIRST_PAUSE_MS;
+    while (Date.now() < deadline) {
+      await sleep(pauseMs, undefined, { signal: this.shutdown.signal, ref: false });
+      if ((await this.promoteIfDelayed(key)) !== 'running') return;
+      pauseMs = Math.min(pauseMs * 2, WATCH_MAX_PAUSE_MS);
+    }
+  }
+
+  /** The longest a run can hold its job: the slowest poll timeout, plus a lost worker's lock recovery. */
+  private longestRunMs(): number {
+    let timeoutMs = this.config.options.pollTimeoutMs;
+    for (const type of this.config.handlers.keys()) {
+      timeoutMs = Math.max(timeoutMs, optionsForType(this.config.options, type).pollTimeoutMs);
+    }
+    return timeoutMs + 2 * this.config.stalledIntervalMs + 1_000;
   }
 
   private jobKey(key: string): string {
@@ -435,7 +494,7 @@ export class PollingEngine {
       running = true;
       task()
         .catch((error: unknown) =>
-          this.config.logger.warn(`background task failed: ${error instanceof Error ? error.message : String(error)}`),
+          this.config.logger.warn(`background task failed: ${errorMessage(error)}`),
         )
         .finally(() => {
           running = false;
@@ -444,4 +503,8 @@ export class PollingEngine {
     timer.unref();
     this.timers.push(timer);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
