@@ -183,6 +183,7 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     };
     // The default request (first page of instances), then the whole document, both uncached.
     const healthTimes = await timeHealth(url, config.healthRequests);
+    log(`scale: uncached health requests, ms in order: ${healthTimes.map((t) => Math.round(t)).join(" ")}`);
     const fullUrl = `${url}?limit=100000`;
     const fullTimes = healthStatus === 200 ? await timeHealth(fullUrl, Math.max(1, Math.ceil(config.healthRequests / 2))) : [];
     // then the module's default cache (1 s), on the same app

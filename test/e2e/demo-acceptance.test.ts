@@ -54,6 +54,8 @@ async function simulator(fleetPath: string): Promise<RunningFleetServer> {
 async function demo(env: Record<string, string>): Promise<DemoProcess> {
   const process = await startDemo({
     PORT: '0',
+    // One database per test, shared by its processes as replicas share one.
+    DEMO_SQLITE_PATH: join(workDir, `db-${runSeq}.sqlite`),
     REDIS_URL: redis.url,
     ADAPTIVE_POLLING_API_TOKEN: 'acceptance-token',
     ...env,

@@ -201,6 +201,37 @@ describe('engine on a real Redis', () => {
     expect(await jobIds(queueName)).toHaveLength(targets.length);
   });
 
+  it('snapshots() and listTargets() follow every change: each poll\'s new state, targets added and removed on another replica', async () => {
+    const recorder = new PollRecorder();
+    const queueName = freshQueue();
+    // An hour between polls: each poll below is one the test asked for.
+    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+    const a = await start(recorder, { queueName, targets: [scripted('s')], polling });
+    const b = await start(recorder, { queueName, targets: [scripted('s')], polling });
+    for (let n = 1; n <= 3; n++) {
+      // Read before the poll too, so the next read has a state to (wrongly) reuse.
+      const before = (await a.engine.snapshots())[0]!;
+      expect(before.state?.totals.polls ?? 0).toBe(n - 1);
+      const finished = Promise.race([
+        waitForEvent<Finished>(a.engine.events, 'poll:finished'),
+        waitForEvent<Finished>(b.engine.events, 'poll:finished'),
+      ]);
+      expect(await a.engine.triggerNow('scripted::s')).toBe(true);
+      const event = await finished;
+      const after = await eventually(async () => {
+        const snap = (await a.engine.snapshots())[0]!;
+        return !snap.running && snap.state?.totals.polls === n ? snap : null;
+      }, `poll ${n} in the snapshot`);
+      expect(after.state!.lastPollAtMs).toBe(event.decision.state.lastPollAtMs);
+    }
+    await b.engine.addTarget(scripted('added-on-b'));
+    expect((await a.engine.listTargets()).map((t) => t.name)).toEqual(['added-on-b', 's']);
+    expect((await a.engine.snapshots()).map((s) => s.definition.name)).toEqual(['added-on-b', 's']);
+    await b.engine.removeTarget('scripted::added-on-b');
+    expect((await a.engine.listTargets()).map((t) => t.name)).toEqual(['s']);
+    expect((await a.engine.snapshots()).map((s) => s.definition.name)).toEqual(['s']);
+  });
+
   it('removing a target removes its job', async () => {
     const recorder = new PollRecorder();
     const queueName = freshQueue();

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // Tests run from the repository root (vitest's root).
@@ -36,11 +37,17 @@ export interface DemoProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts `node dist/.../main.js` with `env` and resolves once it says it is running. */
+/**
+ * Starts `node dist/.../main.js` with `env` and resolves once it says it is
+ * running. Without DEMO_SQLITE_PATH (or DATABASE_URL) in `env` it gets a
+ * SQLite file of its own: the demo's default (./data) outlives the test run,
+ * and a dead letter left there by an earlier run would be recovered into this one.
+ */
 export async function startDemo(env: Record<string, string>, timeoutMs = 30_000): Promise<DemoProcess> {
+  const database = env.DEMO_SQLITE_PATH || env.DATABASE_URL ? {} : { DEMO_SQLITE_PATH: freshSqlitePath() };
   const child = spawn(process.execPath, [DEMO_ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, NO_COLOR: '1', ...database, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -78,4 +85,9 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 30_000)
       return code;
     },
   };
+}
+
+/** A SQLite file path in a new temporary directory. */
+export function freshSqlitePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'ap-demo-db-')), 'adaptive-polling.sqlite');
 }

@@ -10,6 +10,7 @@ import type { EngineKeys } from './engine-keys';
 export class TargetStore {
   private readonly local = new Map<string, TargetDefinition>();
   private loadedVersion: string | null = null;
+  private localRevision = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -24,12 +25,14 @@ export class TargetStore {
       fields.push(targetKey(def), JSON.stringify(def));
       this.local.set(targetKey(def), def);
     }
+    this.localRevision++;
     const results = await this.redis.multi().hset(this.keys.targets, ...fields).incr(this.keys.targetsVersion).exec();
     this.advanceVersion(results?.[1]?.[1]);
   }
 
   async remove(key: string): Promise<boolean> {
     this.local.delete(key);
+    this.localRevision++;
     const results = (await this.redis
       .multi()
       .hdel(this.keys.targets, key)
@@ -58,6 +61,7 @@ export class TargetStore {
   /** Reads one definition straight from Redis (a replica may not have reloaded yet). */
   async fetch(key: string): Promise<TargetDefinition | undefined> {
     const raw = await this.redis.hget(this.keys.targets, key);
+    this.localRevision++;
     if (raw === null) {
       this.local.delete(key);
       return undefined;
@@ -79,6 +83,11 @@ export class TargetStore {
     return this.local.size;
   }
 
+  /** Moves whenever the local copy may have changed: lets readers reuse what they derived from it. */
+  get revision(): number {
+    return this.localRevision;
+  }
+
   /**
    * Reloads the local copy when another replica changed the registry.
    * Returns 'lost' when Redis no longer has the registry at all (flushed).
@@ -89,6 +98,7 @@ export class TargetStore {
     if (version === this.loadedVersion) return 'unchanged';
     const all = await this.redis.hgetall(this.keys.targets);
     this.local.clear();
+    this.localRevision++;
     for (const [key, raw] of Object.entries(all)) this.local.set(key, JSON.parse(raw) as TargetDefinition);
     this.loadedVersion = version;
     return 'reloaded';
@@ -97,6 +107,7 @@ export class TargetStore {
   /** Writes the local copy back after Redis lost it. */
   async restore(extra: TargetDefinition[] = []): Promise<number> {
     for (const def of extra) this.local.set(targetKey(def), def);
+    this.localRevision++;
     const defs = [...this.local.values()];
     await this.put(defs);
     this.loadedVersion = null;
