@@ -43,7 +43,7 @@ export function formatReport(r: Record<string, unknown>): string {
     const s = sc.snapshotsMs as Record<string, number>;
     const hc = sc.healthCachedMs as Record<string, number> | null;
     lines.push(`  RSS after the health requests ${sc.rssAfterHealthMb as number} MB`);
-    lines.push(`  health route, default page of 500 (HTTP ${String(sc.healthStatus)}, ${String(sc.healthBodyBytes)} bytes): uncached ${h ? `p50 ${h.p50} ms, p95 ${h.p95} ms, max ${h.max} ms` : '-'}; default 1 s cache ${hc ? `p50 ${hc.p50} ms, p95 ${hc.p95} ms` : '-'}; engine.snapshots(): p50 ${s.p50} ms`);
+    lines.push(`  health route, default page of 500 (HTTP ${String(sc.healthStatus)}, ${String(sc.healthBodyBytes)} bytes): uncached ${h ? `p50 ${h.p50} ms, p95 ${h.p95} ms, max ${h.max} ms (after warm-up requests of ${String(sc.healthWarmupMs)} ms)` : '-'}; default 1 s cache ${hc ? `p50 ${hc.p50} ms, p95 ${hc.p95} ms` : '-'}; engine.snapshots(): p50 ${s.p50} ms`);
     const hf = sc.healthFullMs as Record<string, number> | null | undefined;
     lines.push(`  health route, whole document ?limit=100000 (${String(sc.healthFullBodyBytes ?? '-')} bytes): uncached ${hf ? `p50 ${hf.p50} ms, p95 ${hf.p95} ms, max ${hf.max} ms` : '-'}`);
   }
