@@ -93,7 +93,7 @@ export async function rawLateness(config: LatenessConfig): Promise<LatenessResul
       await job.moveToDelayed(next, token);
       throw new DelayedError();
     },
-    { connection: { ...connection }, concurrency, lockDuration: 4_000, stalledInterval: 4_000, maxStalledCount: 1_000_000 },
+    { connection: { ...connection }, concurrency, lockDuration: 4_000, stalledInterval: 2_000, maxStalledCount: 1_000_000 },
   );
   worker.on('error', (e) => log(`raw worker error: ${e.message}`));
   try {

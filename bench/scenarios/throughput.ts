@@ -64,7 +64,7 @@ export async function rawThroughput(config: ThroughputConfig): Promise<Throughpu
       connection: { ...connection },
       concurrency: config.concurrency,
       lockDuration: 4_000,
-      stalledInterval: 4_000,
+      stalledInterval: 2_000, // the engine checks at half its 4 s lock (see PollingEngine.startWorker)
       maxStalledCount: 1_000_000,
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },

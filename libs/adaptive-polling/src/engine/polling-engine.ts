@@ -66,6 +66,7 @@ interface DefinitionKeys {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 10;
+const MIN_STALLED_CHECK_MS = 500;
 /** A watch of a running job looks again after 10 ms, then backs off to every 250 ms. */
 const WATCH_FIRST_PAUSE_MS = 10;
 const WATCH_MAX_PAUSE_MS = 250;
@@ -309,10 +310,13 @@ export class PollingEngine {
         prefix: config.prefix,
         concurrency: this.desiredConcurrency(),
         // Every worker must use the same stalled interval (the check is
-        // throttled by a key shared in Redis); lock = interval makes a dead
-        // replica's poll recoverable within about two intervals.
+        // throttled by a key shared in Redis). The check runs twice per lock
+        // period: BullMQ's throttle key lives exactly one check interval, so a
+        // replica's next check can find it still set and skip a whole period;
+        // checking at half the lock keeps a dead replica's poll retaken within
+        // about two lock periods (lock expiry + a check + a skipped one).
         lockDuration: config.stalledIntervalMs,
-        stalledInterval: config.stalledIntervalMs,
+        stalledInterval: Math.max(MIN_STALLED_CHECK_MS, Math.round(config.stalledIntervalMs / 2)),
         maxStalledCount: 1_000_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { count: 100 },
