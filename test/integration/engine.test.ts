@@ -27,6 +27,31 @@ function scripted(name: string) {
   return { name, type: 'scripted' };
 }
 
+/** An hour between polls: in tests that use it, every poll after the first is one the test caused. */
+function hourlyPolling() {
+  return fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+}
+
+/**
+ * One target on an hourly interval whose first poll is started now and held
+ * until `release()`: operator actions can then be queued while it runs.
+ */
+async function startHeldPoll(name: string) {
+  const recorder = new PollRecorder();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  recorder.behaviours.set(name, async (_ctx, n) => {
+    if (n === 1) await gate;
+    return { n };
+  });
+  const queueName = freshQueue();
+  const { engine } = await start(recorder, { queueName, targets: [scripted(name)], polling: hourlyPolling() });
+  const started = waitForEvent(engine.events, 'poll:started');
+  await engine.triggerNow(`scripted::${name}`);
+  await started;
+  return { engine, queueName, release };
+}
+
 async function jobIds(queueName: string): Promise<string[]> {
   const keys = await redis.client.keys(`bull:${queueName}:target-*`);
   return keys.filter((k) => !k.endsWith(':lock') && !k.endsWith(':logs')).sort();
@@ -131,22 +156,10 @@ describe('engine on a real Redis', () => {
   });
 
   it('an operator action queued while the poll runs is applied right after it, not at the next scheduled run', async () => {
-    const recorder = new PollRecorder();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    recorder.behaviours.set('slow', async (_ctx, n) => {
-      if (n === 1) await gate;
-      return { n };
-    });
-    const queueName = freshQueue();
-    // An hour between polls: only the action can make the job run again soon.
-    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
-    const { engine } = await start(recorder, { queueName, targets: [scripted('slow')], polling });
+    // Hourly: only the action can make the job run again soon.
+    const { engine, queueName, release } = await startHeldPoll('slow');
     const applied: Applied[] = [];
     engine.events.on('operator:applied', (e) => applied.push(e));
-    const started = waitForEvent(engine.events, 'poll:started');
-    await engine.triggerNow('scripted::slow');
-    await started;
     // Returns while the poll still runs (the gate is closed): the API never waits for a poll.
     await engine.applyAction('scripted::slow', 'reset_breaker');
     expect(applied).toHaveLength(0);
@@ -160,21 +173,9 @@ describe('engine on a real Redis', () => {
   });
 
   it('applies more pending actions than one run drains (150), all within seconds', async () => {
-    const recorder = new PollRecorder();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    recorder.behaviours.set('busy', async (_ctx, n) => {
-      if (n === 1) await gate;
-      return { n };
-    });
-    const queueName = freshQueue();
-    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
-    const { engine } = await start(recorder, { queueName, targets: [scripted('busy')], polling });
+    const { engine, release } = await startHeldPoll('busy');
     let applied = 0;
     engine.events.on('operator:applied', () => applied++);
-    const started = waitForEvent(engine.events, 'poll:started');
-    await engine.triggerNow('scripted::busy');
-    await started;
     for (let i = 0; i < 150; i++) await engine.applyAction('scripted::busy', 'purge_dead_letter');
     release();
     await eventually(async () => applied === 150, 'all 150 actions applied', 10_000);
@@ -204,8 +205,8 @@ describe('engine on a real Redis', () => {
   it('snapshots() and listTargets() follow every change: each poll\'s new state, targets added and removed on another replica', async () => {
     const recorder = new PollRecorder();
     const queueName = freshQueue();
-    // An hour between polls: each poll below is one the test asked for.
-    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+    // Hourly: each poll below is one the test asked for.
+    const polling = hourlyPolling();
     const a = await start(recorder, { queueName, targets: [scripted('s')], polling });
     const b = await start(recorder, { queueName, targets: [scripted('s')], polling });
     for (let n = 1; n <= 3; n++) {
@@ -246,8 +247,8 @@ describe('engine on a real Redis', () => {
   it('a restart resumes the existing schedule instead of polling everything at once', async () => {
     const recorder = new PollRecorder();
     const queueName = freshQueue();
-    // A long fixed interval: after the first poll the next run is an hour away.
-    const polling = fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' });
+    // After the first poll the next run is an hour away.
+    const polling = hourlyPolling();
     const targets = [scripted('r1'), scripted('r2'), scripted('r3')];
     const first = await start(recorder, { queueName, targets, polling });
     // New targets are spread over one base interval: trigger them now instead of waiting.
