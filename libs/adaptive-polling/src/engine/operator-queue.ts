@@ -48,10 +48,9 @@ export interface DrainedActions {
   more: boolean;
 }
 
-/** The job's hash key, its lock key and the queue's delayed set (BullMQ's names). */
+/** The job's id, its lock key and the queue's delayed set (BullMQ's names). */
 export interface JobKeys {
   jobId: string;
-  job: string;
   lock: string;
   delayed: string;
 }

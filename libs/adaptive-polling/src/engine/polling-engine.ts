@@ -374,11 +374,9 @@ export class PollingEngine {
 
   private async promoteIfDelayed(key: string): Promise<PendingActionsWhere> {
     const jobId = jobIdForTarget(key);
-    const jobKey = this.jobKey(key);
     const where = await this.operatorQueue.where(key, {
       jobId,
-      job: jobKey,
-      lock: `${jobKey}:lock`,
+      lock: `${this.jobKey(key)}:lock`,
       delayed: this.queue.keys.delayed,
     });
     if (where === 'delayed') {
