@@ -9,8 +9,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@app\/adaptive-polling$/, replacement: here('./libs/adaptive-polling/src/index.ts') },
-      { find: /^@app\/adaptive-polling\/(.*)$/, replacement: here('./libs/adaptive-polling/src/$1') },
+      { find: /^nestjs-adaptive-polling$/, replacement: here('./libs/adaptive-polling/src/index.ts') },
       { find: /^@app\/fleet-sim$/, replacement: here('./libs/fleet-sim/src/index.ts') },
       { find: /^@app\/fleet-sim\/(.*)$/, replacement: here('./libs/fleet-sim/src/$1') },
     ],

@@ -18,9 +18,9 @@ import {
   type AdaptivePollingModuleOptions,
   type EngineEventMap,
   type SchedulerHealth,
-} from '@app/adaptive-polling';
-import { AuditTrailService } from '@app/adaptive-polling/nest/audit/audit-trail.service';
-import type { AuditRecord } from '@app/adaptive-polling/nest/audit/audit-record';
+} from 'nestjs-adaptive-polling';
+import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
+import type { AuditRecord } from '../../libs/adaptive-polling/src/nest/audit/audit-record';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { eventually, waitForEvent } from '../support/events';
 import { keyPath, listenForTests, type HttpClient } from '../support/http-client';

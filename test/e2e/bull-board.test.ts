@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { Injectable, type CanActivate } from '@nestjs/common';
-import { AdaptivePollingBullBoardModule, type AdaptivePollingModuleOptions } from '@app/adaptive-polling';
+import { AdaptivePollingBullBoardModule, type AdaptivePollingModuleOptions } from 'nestjs-adaptive-polling';
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
-import { targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
+import { targetStateFromJobData, type TargetPollState } from 'nestjs-adaptive-polling';
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';

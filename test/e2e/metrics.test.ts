@@ -8,7 +8,7 @@ import {
   type AdaptivePollingModuleOptions,
   type MetricDefinition,
   type PollingEngine,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 import { eventually } from '../support/events';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { parsePrometheusText, promtoolCheckMetrics, sampleValue, type MetricFamily } from '../support/prometheus-text';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentPollError, TransientPollError, type EngineEventMap } from '@app/adaptive-polling';
+import { PermanentPollError, TransientPollError, type EngineEventMap } from 'nestjs-adaptive-polling';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually, waitForEvent } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';

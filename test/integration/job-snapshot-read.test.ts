@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJobDataAndLock } from '@app/adaptive-polling/engine/job-snapshot-read';
+import { readJobDataAndLock } from '../../libs/adaptive-polling/src/engine/job-snapshot-read';
 import { usePrivateRedis } from '../support/redis-fixture';
 
 const fixture = usePrivateRedis();

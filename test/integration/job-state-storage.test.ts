@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialTargetState, targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
-import { testPollingOptions } from '@app/adaptive-polling/core/testing/fixtures';
-import { POLL_QUEUE_EVENTS_MAX_LEN } from '@app/adaptive-polling/engine/poll-queue-options';
+import { initialTargetState, targetStateFromJobData, type TargetPollState } from 'nestjs-adaptive-polling';
+import { testPollingOptions } from '../../libs/adaptive-polling/src/core/testing/fixtures';
+import { POLL_QUEUE_EVENTS_MAX_LEN } from '../../libs/adaptive-polling/src/engine/poll-queue-options';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';

@@ -20,10 +20,10 @@ import {
   TransientPollError,
   type AdaptivePollingPersistenceOptions,
   type HousekeepingRunEvent,
-} from '@app/adaptive-polling';
-import { jobIdForTarget } from '@app/adaptive-polling/engine/engine-keys';
-import { AuditTrailService } from '@app/adaptive-polling/nest/audit/audit-trail.service';
-import { hourStartOf } from '@app/adaptive-polling/nest/persistence/rollups/rollup-keys';
+} from 'nestjs-adaptive-polling';
+import { jobIdForTarget } from '../../libs/adaptive-polling/src/engine/engine-keys';
+import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
+import { hourStartOf } from '../../libs/adaptive-polling/src/nest/persistence/rollups/rollup-keys';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { eventually, waitForEvent } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedAppOptions } from '../support/scripted-app';

@@ -8,7 +8,7 @@ import {
   SchedulerHealthService,
   type HousekeepingOutcome,
   type HousekeepingRunEvent,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedAppOptions } from '../support/scripted-app';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { targetStateFromJobData, type TargetPollState } from '@app/adaptive-polling';
+import { targetStateFromJobData, type TargetPollState } from 'nestjs-adaptive-polling';
 import { PostgresProcess } from '../support/postgres-process';
 import { healthyTargets, ReliabilityRig, RIG_TOKEN, secondsUntil } from './rig';
 import type { Figure, ScenarioResult } from './scenarios';

@@ -9,7 +9,7 @@ import {
   type AdaptivePollingModuleOptions,
   type PollContext,
   type PollingEngine,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 import type { PollRecorder } from './scripted-app';
 
 const OBSERVED_RECORDER = Symbol('OBSERVED_RECORDER');

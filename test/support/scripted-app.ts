@@ -8,7 +8,7 @@ import {
   type AdaptivePollingModuleOptions,
   type PollContext,
   type PollingEngine,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 
 /** A test decides per target what each poll does. */
 export type ScriptedBehaviour = (context: PollContext, pollNumber: number) => unknown;

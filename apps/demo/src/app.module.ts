@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AdaptivePollingHealthIndicator, AdaptivePollingModule } from '@app/adaptive-polling';
+import { AdaptivePollingHealthIndicator, AdaptivePollingModule } from 'nestjs-adaptive-polling';
 import type { DemoApiToken } from './demo-api-token';
 import type { DemoEnvironment } from './demo-environment';
 import { DemoHealthController } from './demo-health.controller';

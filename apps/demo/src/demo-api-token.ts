@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { API_TOKEN_ENV } from '@app/adaptive-polling';
+import { API_TOKEN_ENV } from 'nestjs-adaptive-polling';
 
 /** The demo's API token: the one in the environment, or a fresh random one. */
 export interface DemoApiToken {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ADAPTIVE_POLLING_BEARER_AUTH } from '@app/adaptive-polling';
+import { ADAPTIVE_POLLING_BEARER_AUTH } from 'nestjs-adaptive-polling';
 
 export const DOCS_PATH = 'api/docs';
 

@@ -6,7 +6,7 @@ import {
   PvePoller,
   TransientPollError,
   type PollContext,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 
 /**
  * The demo's pollers: each asks the fleet simulator for one target's status

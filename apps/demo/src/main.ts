@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ADAPTIVE_POLLING_CONFIG, formatDuration, type ResolvedModuleConfig } from '@app/adaptive-polling';
+import { ADAPTIVE_POLLING_CONFIG, formatDuration, type ResolvedModuleConfig } from 'nestjs-adaptive-polling';
 import { AppModule } from './app.module';
 import { demoApiToken } from './demo-api-token';
 import { prepareDemoEnvironment } from './demo-environment';

@@ -4,7 +4,7 @@ import {
   AdaptivePollingPrometheusModule,
   DEFAULT_BULL_BOARD_ROUTE,
   DEFAULT_METRICS_PATH,
-} from '@app/adaptive-polling';
+} from 'nestjs-adaptive-polling';
 import type { DemoEnvironment } from './demo-environment';
 
 /**
