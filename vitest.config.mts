@@ -9,7 +9,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      // The package by name, as users import it, on its sources (one module instance with the tests' relative imports).
       { find: /^nestjs-adaptive-polling$/, replacement: here('./libs/adaptive-polling/src/index.ts') },
+      { find: /^nestjs-adaptive-polling\/([a-z-]+)$/, replacement: here('./libs/adaptive-polling/src/$1.ts') },
       { find: /^@app\/fleet-sim$/, replacement: here('./libs/fleet-sim/src/index.ts') },
       { find: /^@app\/fleet-sim\/(.*)$/, replacement: here('./libs/fleet-sim/src/$1') },
     ],

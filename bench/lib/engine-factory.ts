@@ -6,7 +6,10 @@ import { normaliseTarget, type TargetDefinition } from '../../libs/adaptive-poll
 import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
 import { PollingMetricsService } from '../../libs/adaptive-polling/src/nest/metrics/polling-metrics.service';
 import { resolveMetricsOptions } from '../../libs/adaptive-polling/src/nest/metrics/resolve-metrics-options';
-import type { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import { ADAPTIVE_POLLING_METRICS_OPTIONS } from '../../libs/adaptive-polling/src/nest/metrics/metrics-options';
+import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import { PollingModuleRefs } from '../../libs/adaptive-polling/src/nest/polling-module-refs';
+import type { ModuleRef } from '@nestjs/core';
 
 export const BENCH_TYPE = 'bench';
 
@@ -45,7 +48,12 @@ export function createBenchEngine(input: BenchEngineInput): PollingEngine {
   });
   // Only what the listeners read of the host (scrapes are not part of the bench).
   const host = { engine, config: { clock: Date.now, polling: options } } as unknown as PollingEngineHost;
-  new PollingMetricsService(host, resolveMetricsOptions(undefined)).onModuleInit();
+  const found = new Map<unknown, unknown>([
+    [PollingEngineHost, host],
+    [ADAPTIVE_POLLING_METRICS_OPTIONS, resolveMetricsOptions(undefined)],
+  ]);
+  const moduleRef = { get: (token: unknown) => found.get(token) } as unknown as ModuleRef;
+  new PollingMetricsService(new PollingModuleRefs(moduleRef)).onModuleInit();
   new AuditTrailService(host).onModuleInit();
   return engine;
 }

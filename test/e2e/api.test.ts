@@ -9,16 +9,10 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { RedisMemoryServer } from 'redis-memory-server';
-import {
-  ADAPTIVE_POLLING_BEARER_AUTH,
-  AdaptivePollingHealthIndicator,
-  ApiConfigError,
-  PermanentPollError,
-  TransientPollError,
-  type AdaptivePollingModuleOptions,
-  type EngineEventMap,
-  type SchedulerHealth,
-} from 'nestjs-adaptive-polling';
+import { ADAPTIVE_POLLING_BEARER_AUTH } from 'nestjs-adaptive-polling/swagger';
+import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
+import { ApiConfigError, PermanentPollError, TransientPollError, type AdaptivePollingModuleOptions, type EngineEventMap } from 'nestjs-adaptive-polling';
+import type { SchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.types';
 import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
 import type { AuditRecord } from '../../libs/adaptive-polling/src/nest/audit/audit-record';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';

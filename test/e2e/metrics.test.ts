@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PermanentPollError,
-  POLLING_METRICS,
-  StandaloneMetricsServer,
-  pollingMetricCatalogue,
-  type AdaptivePollingModuleOptions,
-  type MetricDefinition,
-  type PollingEngine,
-} from 'nestjs-adaptive-polling';
+import { PermanentPollError, type AdaptivePollingModuleOptions } from 'nestjs-adaptive-polling';
+import { POLLING_METRICS, StandaloneMetricsServer, pollingMetricCatalogue, type MetricDefinition } from 'nestjs-adaptive-polling/prometheus';
+import type { PollingEngine } from '../../libs/adaptive-polling/src/engine/polling-engine';
 import { eventually } from '../support/events';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { parsePrometheusText, promtoolCheckMetrics, sampleValue, type MetricFamily } from '../support/prometheus-text';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialTargetState, targetStateFromJobData, type TargetPollState } from 'nestjs-adaptive-polling';
+import { initialTargetState } from '../../libs/adaptive-polling/src/core/target-state';
+import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
+import type { TargetPollState } from 'nestjs-adaptive-polling';
 import { testPollingOptions } from '../../libs/adaptive-polling/src/core/testing/fixtures';
 import { POLL_QUEUE_EVENTS_MAX_LEN } from '../../libs/adaptive-polling/src/engine/poll-queue-options';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';

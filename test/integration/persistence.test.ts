@@ -7,20 +7,12 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  DatabaseConnection,
-  HousekeepingService,
-  PermanentPollError,
-  PersistenceQueryService,
-  PersistenceWriter,
-  PollingMetricsService,
-  PollRollupRecorder,
-  SchedulerHealthService,
-  TargetRegistryService,
-  TransientPollError,
-  type AdaptivePollingPersistenceOptions,
-  type HousekeepingRunEvent,
-} from 'nestjs-adaptive-polling';
+import { DatabaseConnection, PersistenceWriter, PollRollupRecorder } from '../../libs/adaptive-polling/src/nest/persistence';
+import { HousekeepingService, type HousekeepingRunEvent } from '../../libs/adaptive-polling/src/nest/housekeeping';
+import { PermanentPollError, TargetRegistryService, TransientPollError } from 'nestjs-adaptive-polling';
+import { PersistenceQueryService, type AdaptivePollingPersistenceOptions } from 'nestjs-adaptive-polling/persistence';
+import { PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
+import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
 import { jobIdForTarget } from '../../libs/adaptive-polling/src/engine/engine-keys';
 import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
 import { hourStartOf } from '../../libs/adaptive-polling/src/nest/persistence/rollups/rollup-keys';

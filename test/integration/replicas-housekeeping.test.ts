@@ -1,14 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  HousekeepingService,
-  PollingMetricsService,
-  RedisLock,
-  ReplicaDirectoryService,
-  ReplicaHeartbeat,
-  SchedulerHealthService,
-  type HousekeepingOutcome,
-  type HousekeepingRunEvent,
-} from 'nestjs-adaptive-polling';
+import { HousekeepingService, RedisLock, type HousekeepingOutcome, type HousekeepingRunEvent } from '../../libs/adaptive-polling/src/nest/housekeeping';
+import { PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
+import { ReplicaDirectoryService, ReplicaHeartbeat } from '../../libs/adaptive-polling/src/nest/replicas';
+import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedAppOptions } from '../support/scripted-app';
@@ -209,7 +203,7 @@ describe('housekeeping', () => {
     );
     const hk = a.app.get(HousekeepingService);
     expect(hk.taskNames()).toContain('janitor');
-    expect(hk.timerNamesInRegistry().some((n) => n.includes(`:${queueName}:janitor:`))).toBe(true);
+    expect(hk.timerNames().some((n) => n.includes(`:${queueName}:janitor:`))).toBe(true);
     const events: HousekeepingRunEvent[] = [];
     hk.events.on('run', (e) => events.push(e));
     expect(await hk.runNow('janitor')).toBe('ran');

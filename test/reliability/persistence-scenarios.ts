@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { targetStateFromJobData, type TargetPollState } from 'nestjs-adaptive-polling';
+import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
+import type { TargetPollState } from 'nestjs-adaptive-polling';
 import { PostgresProcess } from '../support/postgres-process';
 import { healthyTargets, ReliabilityRig, RIG_TOKEN, secondsUntil } from './rig';
 import type { Figure, ScenarioResult } from './scenarios';

@@ -1,15 +1,9 @@
 import { Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  AdaptivePollingModule,
-  AdaptivePollingPrometheusModule,
-  Poller,
-  PollingEngineHost,
-  PollingMetricsService,
-  type AdaptivePollingModuleOptions,
-  type PollContext,
-  type PollingEngine,
-} from 'nestjs-adaptive-polling';
+import { AdaptivePollingModule, Poller, type AdaptivePollingModuleOptions, type PollContext } from 'nestjs-adaptive-polling';
+import { AdaptivePollingPrometheusModule, PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
+import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import type { PollingEngine } from '../../libs/adaptive-polling/src/engine/polling-engine';
 import type { PollRecorder } from './scripted-app';
 
 const OBSERVED_RECORDER = Symbol('OBSERVED_RECORDER');
@@ -41,7 +35,7 @@ export interface ObservedApp {
 export async function startObservedApp(
   recorder: PollRecorder,
   options: AdaptivePollingModuleOptions,
-  imports: DynamicModule[] = [AdaptivePollingPrometheusModule.register()],
+  imports: DynamicModule[] = [AdaptivePollingPrometheusModule.forRoot()],
 ): Promise<ObservedApp> {
   @Module({
     imports: [AdaptivePollingModule.forRoot({ env: false, api: { auth: false }, ...options }), ...imports],

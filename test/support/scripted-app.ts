@@ -1,14 +1,11 @@
 import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  ADAPTIVE_POLLING_OPTIONS_TYPE,
-  AdaptivePollingModule,
-  Poller,
-  PollingEngineHost,
-  type AdaptivePollingModuleOptions,
-  type PollContext,
-  type PollingEngine,
-} from 'nestjs-adaptive-polling';
+import { ADAPTIVE_POLLING_OPTIONS_TYPE } from '../../libs/adaptive-polling/src/nest/adaptive-polling.module-definition';
+import { AdaptivePollingModule, Poller, type AdaptivePollingModuleOptions, type PollContext } from 'nestjs-adaptive-polling';
+import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import { AdaptivePollingPersistenceModule, type AdaptivePollingPersistenceOptions } from 'nestjs-adaptive-polling/persistence';
+import { AdaptivePollingPrometheusModule } from 'nestjs-adaptive-polling/prometheus';
+import type { PollingEngine } from '../../libs/adaptive-polling/src/engine/polling-engine';
 
 /** A test decides per target what each poll does. */
 export type ScriptedBehaviour = (context: PollContext, pollNumber: number) => unknown;
@@ -53,8 +50,11 @@ class ScriptedPollers {
   }
 }
 
-/** Module options plus the module-definition extras (`persistence`). */
-export type ScriptedAppOptions = typeof ADAPTIVE_POLLING_OPTIONS_TYPE;
+/**
+ * Module options (with the module-definition extras), plus `persistence`:
+ * options of AdaptivePollingPersistenceModule, imported beside it when set.
+ */
+export type ScriptedAppOptions = typeof ADAPTIVE_POLLING_OPTIONS_TYPE & { persistence?: AdaptivePollingPersistenceOptions };
 
 export interface ScriptedApp {
   app: INestApplication;
@@ -67,15 +67,22 @@ export type ScriptedHost = Pick<ModuleMetadata, 'imports' | 'providers' | 'contr
 
 /**
  * Starts a Nest app with the module and one `scripted` poller driven by
- * `recorder`. The API is open (`api: { auth: false }`) unless `options.api` says otherwise.
+ * `recorder`, and the polling metrics. The API is open (`api: { auth: false }`) unless `options.api` says otherwise.
  */
 export async function startScriptedApp(
   recorder: PollRecorder,
   options: ScriptedAppOptions,
   host: ScriptedHost = {},
 ): Promise<ScriptedApp> {
+  const { persistence, ...moduleOptions } = options;
   @Module({
-    imports: [AdaptivePollingModule.forRoot({ env: false, api: { auth: false }, ...options }), ...(host.imports ?? [])],
+    imports: [
+      AdaptivePollingModule.forRoot({ env: false, api: { auth: false }, ...moduleOptions }),
+      // The polling metrics, without a route of their own (tests read the service).
+      AdaptivePollingPrometheusModule.forRoot({ path: false, defaultMetrics: false }),
+      ...(persistence ? [AdaptivePollingPersistenceModule.forRoot(persistence)] : []),
+      ...(host.imports ?? []),
+    ],
     providers: [ScriptedPollers, { provide: RECORDER, useValue: recorder }, ...(host.providers ?? [])],
     controllers: host.controllers ?? [],
   })

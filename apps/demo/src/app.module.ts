@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AdaptivePollingHealthIndicator, AdaptivePollingModule } from 'nestjs-adaptive-polling';
+import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
+import { AdaptivePollingModule } from 'nestjs-adaptive-polling';
+import { AdaptivePollingPersistenceModule } from 'nestjs-adaptive-polling/persistence';
 import type { DemoApiToken } from './demo-api-token';
 import type { DemoEnvironment } from './demo-environment';
 import { DemoHealthController } from './demo-health.controller';
@@ -15,13 +17,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // Dead letters, audit trail, run-time targets and rollups: PostgreSQL
+        // when DATABASE_URL is set, else SQLite under ./data.
+        AdaptivePollingPersistenceModule.forRoot({
+          url: process.env.DATABASE_URL,
+          sqlitePath: process.env.DEMO_SQLITE_PATH || './data/adaptive-polling.sqlite',
+        }),
         AdaptivePollingModule.forRootAsync({
-          // Dead letters, audit trail, run-time targets and rollups: PostgreSQL
-          // when DATABASE_URL is set, else SQLite under ./data.
-          persistence: {
-            url: process.env.DATABASE_URL,
-            sqlitePath: process.env.DEMO_SQLITE_PATH || './data/adaptive-polling.sqlite',
-          },
           useFactory: () => ({
             redis: demo.redisUrl,
             queueName: demo.queueName,

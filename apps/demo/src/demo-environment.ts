@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { RedisMemoryServer } from 'redis-memory-server';
-import { expandFleet, loadFleetFile, startFleetServer, type FleetTarget } from '@app/fleet-sim';
+import { expandFleet, loadFleetFile, startFleetServer, type FleetTarget } from '@app/fleet-sim/server';
 
 /** What the demo runs against, from its environment (see README). */
 export interface DemoEnvironment {

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling';
+import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
 
 /**
  * `GET /health`: liveness/readiness for probes (no auth, no secrets: counts and

@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ADAPTIVE_POLLING_BEARER_AUTH } from 'nestjs-adaptive-polling';
+import { ADAPTIVE_POLLING_BEARER_AUTH, documentAdaptivePollingApi } from 'nestjs-adaptive-polling/swagger';
 
 export const DOCS_PATH = 'api/docs';
 
 /** Swagger UI at /api/docs (JSON at /api/docs-json), with the bearer token scheme the API routes declare. */
 export function setupSwagger(app: INestApplication): void {
+  documentAdaptivePollingApi();
   const config = new DocumentBuilder()
     .setTitle('Adaptive polling demo')
     .setDescription(

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  PbsPoller,
-  PermanentPollError,
-  PmgPoller,
-  PvePoller,
-  TransientPollError,
-  type PollContext,
-} from 'nestjs-adaptive-polling';
+import { PbsPoller, PermanentPollError, PmgPoller, PvePoller, TransientPollError, type PollContext } from 'nestjs-adaptive-polling';
 
 /**
  * The demo's pollers: each asks the fleet simulator for one target's status

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ADAPTIVE_POLLING_CONFIG, formatDuration, type ResolvedModuleConfig } from 'nestjs-adaptive-polling';
+import { PollingSchedulerService, formatDuration } from 'nestjs-adaptive-polling';
 import { AppModule } from './app.module';
 import { demoApiToken } from './demo-api-token';
 import { prepareDemoEnvironment } from './demo-environment';
@@ -19,14 +19,14 @@ async function bootstrap(): Promise<void> {
   await app.listen(demo.port);
   const url = await app.getUrl();
 
-  const config = app.get<ResolvedModuleConfig>(ADAPTIVE_POLLING_CONFIG);
+  const settings = app.get(PollingSchedulerService).settings();
   const perType = new Map<string, number>();
   for (const t of demo.fleet) perType.set(t.type, (perType.get(t.type) ?? 0) + 1);
-  const { intervals } = config.polling;
+  const { intervals } = settings;
   const lines = [
     `Adaptive polling demo is running at ${url}`,
     `  targets: ${demo.fleet.length} (${[...perType].map(([t, n]) => `${t} ${n}`).join(', ')}) from ${demo.fleetPath}`,
-    `  policy: ${config.polling.enabled ? config.polling.policy : 'fixed (adaptive polling disabled)'}; ` +
+    `  policy: ${settings.enabled ? settings.policy : 'fixed (adaptive polling disabled)'}; ` +
       `intervals min ${formatDuration(intervals.minMs)}, base ${formatDuration(intervals.baseMs)}, max ${formatDuration(intervals.maxMs)}`,
     `  redis: ${demo.redisDescription}`,
     `  fleet simulator: ${demo.simulatorDescription} (GET ${demo.simulatorUrl}/stats)`,

@@ -1,10 +1,6 @@
 import { Module, type INestApplication } from '@nestjs/common';
-import {
-  AdaptivePollingBullBoardModule,
-  AdaptivePollingPrometheusModule,
-  DEFAULT_BULL_BOARD_ROUTE,
-  DEFAULT_METRICS_PATH,
-} from 'nestjs-adaptive-polling';
+import { AdaptivePollingBullBoardModule, DEFAULT_BULL_BOARD_ROUTE } from 'nestjs-adaptive-polling/bull-board';
+import { AdaptivePollingPrometheusModule, DEFAULT_METRICS_PATH } from 'nestjs-adaptive-polling/prometheus';
 import type { DemoEnvironment } from './demo-environment';
 
 /**
@@ -16,7 +12,7 @@ import type { DemoEnvironment } from './demo-environment';
  */
 @Module({
   imports: [
-    AdaptivePollingPrometheusModule.register({ path: DEFAULT_METRICS_PATH }),
+    AdaptivePollingPrometheusModule.forRoot({ path: DEFAULT_METRICS_PATH }),
     AdaptivePollingBullBoardModule.forRoot({ route: DEFAULT_BULL_BOARD_ROUTE }),
   ],
 })

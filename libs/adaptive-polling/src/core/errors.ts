@@ -1,4 +1,5 @@
 import type { OptionProblem } from './types';
+import { integrationPeersMissing, integrationWithoutPollingModule } from './messages';
 
 /**
  * Error classes a poller throws to say how a failure should be treated, and
@@ -55,5 +56,24 @@ export class PollingOptionsError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** An integration entry (`nestjs-adaptive-polling/persistence`, ...) was loaded without its optional peers. */
+export class IntegrationPeersMissingError extends Error {
+  override readonly name = 'IntegrationPeersMissingError';
+  constructor(
+    readonly entry: string,
+    readonly missing: readonly string[],
+  ) {
+    super(integrationPeersMissing(entry, missing));
+  }
+}
+
+/** An integration module was imported into an app without AdaptivePollingModule. */
+export class IntegrationWithoutPollingModuleError extends Error {
+  override readonly name = 'IntegrationWithoutPollingModuleError';
+  constructor(readonly service: string) {
+    super(integrationWithoutPollingModule(service));
   }
 }

@@ -195,3 +195,18 @@ export function classifierFailed(message: string, detail: string): string {
 export function hashCircularResult(): string {
   return 'cannot hash a poll result that contains a circular reference';
 }
+
+// ---------------------------------------------------------------------------
+// Packaging
+// ---------------------------------------------------------------------------
+
+export function integrationPeersMissing(entry: string, missing: readonly string[]): string {
+  return `${entry} needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed: npm install ${missing.join(' ')}`;
+}
+
+export function integrationWithoutPollingModule(service: string): string {
+  return (
+    `an adaptive polling integration needs ${service}, but no AdaptivePollingModule is in this app: ` +
+    'import AdaptivePollingModule.forRoot() or forRootAsync() next to it'
+  );
+}

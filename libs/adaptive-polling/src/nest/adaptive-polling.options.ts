@@ -39,8 +39,11 @@ export interface AdaptivePollingModuleOptions {
   reconcileIntervalMs?: number;
   /** Run polls in this process (default true); false serves the API only. */
   worker?: boolean;
-  /** Health and management REST API: auth (token, host guard, or `auth: false` on purpose). */
-  api?: AdaptivePollingApiOptions;
+  /**
+   * Health and management REST API: auth (token, host guard, or `auth: false`
+   * on purpose) and base path; `false` serves no routes (a worker-only replica).
+   */
+  api?: AdaptivePollingApiOptions | false;
   /** Prometheus metrics. */
   metrics?: AdaptivePollingMetricsOptions;
   /** Replica heartbeats: period, TTLs (seed 003). */

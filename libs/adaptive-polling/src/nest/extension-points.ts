@@ -32,3 +32,9 @@ export interface PersistenceStatusSource {
   status(): PersistenceStatus;
 }
 export const ADAPTIVE_POLLING_PERSISTENCE_STATUS = Symbol('ADAPTIVE_POLLING_PERSISTENCE_STATUS');
+
+/** Counts failed database writes (the Prometheus module registers one when it is imported). */
+export interface PersistenceWriteFailureCounter {
+  incPersistenceWriteFailures(count?: number): void;
+}
+export const ADAPTIVE_POLLING_WRITE_FAILURE_COUNTER = Symbol('ADAPTIVE_POLLING_WRITE_FAILURE_COUNTER');

@@ -23,12 +23,16 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
   private readonly handlers = new Map<string, PollHandler>();
   private recovery: StateRecoverySource | null = null;
   private readonly targetSources: Array<() => Promise<TargetDefinition[]>> = [];
+  private readonly startup: { promise: Promise<void>; resolve: () => void };
   readonly engine: PollingEngine;
 
   constructor(
     @Inject(ADAPTIVE_POLLING_CONFIG) readonly config: ResolvedModuleConfig,
     private readonly explorer: PollerExplorer,
   ) {
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.startup = { promise, resolve };
     this.engine = new PollingEngine({
       connection: config.module.redis,
       queueName: config.queueName,
@@ -78,6 +82,15 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
       );
     }
     await this.engine.start(targets);
+    this.startup.resolve();
+  }
+
+  /**
+   * Resolves once the engine has started (never, when start-up failed):
+   * for integration modules whose bootstrap hooks may run before this one.
+   */
+  started(): Promise<void> {
+    return this.startup.promise;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -12,6 +12,7 @@ import {
   DEFAULT_STALLED_INTERVAL_MS,
   type AdaptivePollingModuleOptions,
 } from './adaptive-polling.options';
+import { DEFAULT_API_BASE_PATH, routesMismatch, type ApiRoutes } from './api/api-routes';
 
 /** The module's options after defaults, system.json and env, all validated. */
 export interface ResolvedModuleConfig {
@@ -26,6 +27,8 @@ export interface ResolvedModuleConfig {
   reconcileIntervalMs: number;
   clock: Clock;
   random: RandomSource;
+  /** Where the REST routes are mounted, or not served. */
+  routes: ApiRoutes;
 }
 
 export const ADAPTIVE_POLLING_CONFIG = Symbol('ADAPTIVE_POLLING_CONFIG');
@@ -40,8 +43,13 @@ function checkPositiveInteger(value: unknown, field: string, problems: OptionPro
  * Resolves and validates everything at start-up, collecting every problem
  * (options, env, system.json, targets) into one error.
  */
-export function resolveModuleConfig(options: AdaptivePollingModuleOptions): ResolvedModuleConfig {
+export function resolveModuleConfig(
+  options: AdaptivePollingModuleOptions,
+  routes: ApiRoutes = { served: true, basePath: DEFAULT_API_BASE_PATH },
+): ResolvedModuleConfig {
   const problems: OptionProblem[] = [];
+  const mismatch = routesMismatch(routes, options.api);
+  if (mismatch) problems.push(mismatch);
   const env = options.env === false ? {} : (options.env ?? process.env);
 
   let systemJson: unknown;
@@ -115,5 +123,6 @@ export function resolveModuleConfig(options: AdaptivePollingModuleOptions): Reso
     reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,
+    routes,
   };
 }

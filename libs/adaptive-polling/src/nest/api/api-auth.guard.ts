@@ -44,9 +44,10 @@ export class ApiAuthGate implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { auth } = this.config;
-    if (auth.mode === 'none') this.logger.warn(API_WITHOUT_AUTH_WARNING);
-    else this.logger.log(`health and management API (/api/monitoring): ${auth.describe()}`);
+    const { auth, routes } = this.config;
+    if (!routes.served) this.logger.log('health and management API: not served (api: false)');
+    else if (auth.mode === 'none') this.logger.warn(API_WITHOUT_AUTH_WARNING);
+    else this.logger.log(`health and management API (/${routes.basePath}): ${auth.describe()}`);
     if (auth.mode === 'guard' && auth.guard) this.hostGuard = await this.resolveHostGuard(auth.guard);
   }
 

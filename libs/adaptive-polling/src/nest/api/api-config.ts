@@ -18,10 +18,13 @@ import {
   DEFAULT_MAX_DEAD_LETTERS,
   type AdaptivePollingApiOptions,
 } from './api-options';
+import { DEFAULT_API_BASE_PATH, type ApiRoutes } from './api-routes';
 
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
   auth: ApiAuthSettings;
+  /** Where the routes are mounted, or not served (`api: false`). */
+  routes: ApiRoutes;
   healthCacheMs: number;
   healthIndicator: { maxDeadLetters: number; timeoutMs: number };
 }
@@ -71,6 +74,7 @@ export function moduleEnvironment(options: AdaptivePollingModuleOptions): Record
 export function resolveApiConfig(
   options: AdaptivePollingApiOptions | undefined,
   env: Record<string, string | undefined>,
+  routes: ApiRoutes = { served: true, basePath: DEFAULT_API_BASE_PATH },
 ): ResolvedApiConfig {
   const api = options ?? {};
   const problems: OptionProblem[] = [];
@@ -119,5 +123,5 @@ export function resolveApiConfig(
     else problems.push({ field: 'api', message: NO_API_AUTH });
   }
   if (problems.length > 0 || auth === null) throw new ApiConfigError(problems);
-  return { auth, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
+  return { auth, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
 }

@@ -8,7 +8,7 @@ import {
   ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+} from './openapi';
 import { AdaptivePollingApiGuard } from './api-auth.guard';
 import { ApiErrorDto } from './monitoring-actions.dto';
 import { DEFAULT_HEALTH_PAGE_LIMIT, MAX_HEALTH_PAGE_LIMIT } from './scheduler-health.builder';

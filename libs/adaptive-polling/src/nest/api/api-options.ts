@@ -9,7 +9,8 @@ export interface AdaptivePollingHealthIndicatorOptions {
 }
 
 /**
- * Options of the health and management REST API (`/api/monitoring/...`).
+ * Options of the health and management REST API (`/api/monitoring/...` by
+ * default; `basePath` moves it, and the app's global prefix goes in front).
  *
  * Authentication, exactly one of:
  * - `token` (or env `ADAPTIVE_POLLING_API_TOKEN`): clients send `Authorization: Bearer <token>`;
@@ -19,6 +20,8 @@ export interface AdaptivePollingHealthIndicatorOptions {
  * With none of them the module refuses to start.
  */
 export interface AdaptivePollingApiOptions {
+  /** Path the routes are mounted under (default `api/monitoring`); in forRootAsync, give it next to useFactory. */
+  basePath?: string;
   /** Bearer token the routes require (or env ADAPTIVE_POLLING_API_TOKEN). */
   token?: string;
   /**

@@ -15,7 +15,9 @@ export const API_PROVIDERS: Provider[] = [
     // Resolved at start-up: without a token, a guard or `auth: false` the app does not start.
     provide: ADAPTIVE_POLLING_API_CONFIG,
     inject: [ADAPTIVE_POLLING_CONFIG],
-    useFactory: (config: ResolvedModuleConfig) => resolveApiConfig(config.module.api, moduleEnvironment(config.module)),
+    // `api: false` (no routes) needs no authentication of its own.
+    useFactory: (config: ResolvedModuleConfig) =>
+      resolveApiConfig(config.module.api === false ? { auth: false } : config.module.api, moduleEnvironment(config.module), config.routes),
   },
   ApiAuthGate,
   AdaptivePollingApiGuard,

@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation } from './openapi';
 import { MonitoringApi, TargetKeyParam } from './api-docs.decorators';
 import { ApiErrorDto, RetryAllResultDto, TargetActionResultDto } from './monitoring-actions.dto';
 import { MonitoringActionsService } from './monitoring-actions.service';
@@ -16,7 +16,7 @@ const NOT_DEAD_LETTERED = { type: ApiErrorDto, description: 'The target is not i
  * state does not allow the action.
  */
 @MonitoringApi()
-@Controller('api/monitoring')
+@Controller()
 export class MonitoringActionsController {
   constructor(private readonly actions: MonitoringActionsService) {}
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './openapi';
 import type { BreakerStateName, DeadLetterReason } from '../../core/types';
 import type {
   ManagementAction,

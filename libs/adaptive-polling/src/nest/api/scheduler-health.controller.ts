@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from './openapi';
 import { HealthPageQuery, MonitoringApi } from './api-docs.decorators';
 import { HealthPagePipe } from './health-page.pipe';
 import type { HealthPageRequest } from './scheduler-health.builder';
@@ -8,7 +8,7 @@ import { SchedulerHealthService } from './scheduler-health.service';
 
 /** `GET /api/monitoring/scheduler/health`: the seed's scheduler health document. */
 @MonitoringApi()
-@Controller('api/monitoring/scheduler')
+@Controller('scheduler')
 export class SchedulerHealthController {
   constructor(private readonly health: SchedulerHealthService) {}
 

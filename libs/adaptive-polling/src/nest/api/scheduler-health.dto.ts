@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from './openapi';
 import {
   BREAKER_STATES as CORE_BREAKER_STATES,
   DEAD_LETTER_REASONS as CORE_DEAD_LETTER_REASONS,

@@ -21,3 +21,6 @@ export function boardServed(route: string, queue: string, readOnly: boolean, aut
 export function boardConfigSummary(problems: string[]): string {
   return `Bull Board cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
 }
+
+export const BOARD_NEEDS_TOKEN_WITHOUT_API =
+  'token: the polling module serves no API (api: false), so Bull Board has no API token to check; give the board its own token';

@@ -11,6 +11,7 @@ import { TokenMatcher } from '../token-matcher';
 import { BullBoardAuthGate, type BoardAccess } from './bull-board-auth';
 import {
   BOARD_GUARD_NEEDS_TOKEN,
+  BOARD_NEEDS_TOKEN_WITHOUT_API,
   BOARD_NEEDS_POLLING_MODULE,
   BOARD_TOKEN_INVALID,
   BOARD_WITHOUT_AUTH_WARNING,
@@ -111,8 +112,9 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     // The API's resolved authentication when the API is wired, else the same rules on the module's options.
     const api =
       this.find<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG) ??
-      resolveApiConfig(config.module.api, moduleEnvironment(config.module));
+      resolveApiConfig(config.module.api === false ? {} : config.module.api, moduleEnvironment(config.module));
     const { auth } = api;
+    if (!api.routes.served) throw new BullBoardConfigError([BOARD_NEEDS_TOKEN_WITHOUT_API]);
     if (auth.mode === 'token') {
       return {
         access: { kind: 'secret', matches: (c) => auth.matchesToken(c) },

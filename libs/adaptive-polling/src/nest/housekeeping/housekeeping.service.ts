@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { redactSecrets } from '../../core/redact';
 import { PollingEngineHost } from '../polling-engine.host';
@@ -26,11 +18,8 @@ const SHUTDOWN_WAIT_MS = 5_000;
  * Redis lock (SET NX PX with a token, renewed while it runs, released only by
  * its owner), and at most about once per period across replicas.
  *
- * Timers are registered programmatically in @nestjs/schedule's
- * SchedulerRegistry: the host app's, when it imports ScheduleModule.forRoot()
- * (so its tooling sees them), or a private one. The library never calls
- * ScheduleModule.forRoot() itself: a second instance next to the host's would
- * run the host's own @Cron/@Interval jobs twice.
+ * Timers are plain unref'd intervals owned by this service (one set per app),
+ * so the host's own scheduler, if any, is left alone.
  */
 @Injectable()
 export class HousekeepingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -38,18 +27,14 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
   readonly events = new EventEmitter<{ run: [HousekeepingRunEvent] }>();
   private readonly tasks = new Map<string, HousekeepingTask>();
   private readonly running = new Map<string, Promise<HousekeepingOutcome>>();
-  private readonly timerNames = new Map<string, string>();
-  private readonly registry: SchedulerRegistry;
+  private readonly timers = new Map<string, { name: string; interval: NodeJS.Timeout }>();
   private readonly instanceId = randomUUID().slice(0, 8);
   private started = false;
 
   constructor(
     private readonly host: PollingEngineHost,
     @Inject(ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS) readonly options: ResolvedHousekeepingOptions,
-    @Optional() hostRegistry?: SchedulerRegistry,
-  ) {
-    this.registry = hostRegistry ?? new SchedulerRegistry();
-  }
+  ) {}
 
   /** Adds a task (call from onModuleInit); its timer starts with the app. */
   register(task: HousekeepingTask): void {
@@ -62,9 +47,9 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
     return [...this.tasks.keys()].sort();
   }
 
-  /** Names of this app's timers in the SchedulerRegistry. */
-  timerNamesInRegistry(): string[] {
-    return [...this.timerNames.values()].sort();
+  /** Names of this app's running timers (queue, task and process in each). */
+  timerNames(): string[] {
+    return [...this.timers.values()].map((t) => t.name).sort();
   }
 
   onApplicationBootstrap(): void {
@@ -75,10 +60,8 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
 
   async beforeApplicationShutdown(): Promise<void> {
     this.started = false;
-    for (const name of this.timerNames.values()) {
-      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
-    }
-    this.timerNames.clear();
+    for (const { interval } of this.timers.values()) clearInterval(interval);
+    this.timers.clear();
     const running = [...this.running.values()];
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
@@ -105,8 +88,7 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
     const timerName = `adaptive-polling:${this.host.config.queueName}:${task.name}:${this.instanceId}`;
     const interval = setInterval(() => void this.attempt(task, false), task.intervalMs);
     interval.unref();
-    this.registry.addInterval(timerName, interval);
-    this.timerNames.set(task.name, timerName);
+    this.timers.set(task.name, { name: timerName, interval });
   }
 
   private attempt(task: HousekeepingTask, force: boolean): Promise<HousekeepingOutcome> {

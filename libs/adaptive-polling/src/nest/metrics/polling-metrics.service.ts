@@ -18,7 +18,8 @@ import {
   type PersistenceStatusSource,
   type ReplicaDirectory,
 } from '../extension-points';
-import { PollingEngineHost } from '../polling-engine.host';
+import type { PollingEngineHost } from '../polling-engine.host';
+import { PollingModuleRefs } from '../polling-module-refs';
 import { DUE_SOON_WINDOW_MS } from './metric-definitions';
 import {
   ALL_INSTANCES_LABEL_VALUE,
@@ -54,7 +55,8 @@ type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => 
 @Injectable()
 export class PollingMetricsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingMetrics');
-  private readonly set: PollingMetricSet;
+  private metricSet: PollingMetricSet | null = null;
+  private resolvedOptions: ResolvedMetricsOptions | null = null;
   /** Poll totals and polls in flight, counted here and written at each read. */
   private readonly counts = new PollCounts();
   private readonly detachers: Array<() => void> = [];
@@ -64,16 +66,32 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   private lastReadFailed = false;
 
   constructor(
-    private readonly host: PollingEngineHost,
-    @Inject(ADAPTIVE_POLLING_METRICS_OPTIONS) readonly options: ResolvedMetricsOptions,
-    @Optional() @Inject(ADAPTIVE_POLLING_REPLICA_DIRECTORY) private readonly replicas?: ReplicaDirectory,
+    private readonly refs: PollingModuleRefs,
     @Optional() @Inject(ADAPTIVE_POLLING_PERSISTENCE_STATUS) private readonly persistence?: PersistenceStatusSource,
-  ) {
-    this.set = new PollingMetricSet(
-      options.prefix,
+  ) {}
+
+  private get host(): PollingEngineHost {
+    return this.refs.host;
+  }
+
+  private get replicas(): ReplicaDirectory | null {
+    return this.refs.optional<ReplicaDirectory>(ADAPTIVE_POLLING_REPLICA_DIRECTORY);
+  }
+
+  /** The metrics options of the polling module (`metrics` in its options). */
+  get options(): ResolvedMetricsOptions {
+    this.resolvedOptions ??= this.refs.required<ResolvedMetricsOptions>(ADAPTIVE_POLLING_METRICS_OPTIONS, 'its metrics options');
+    return this.resolvedOptions;
+  }
+
+  /** Built on first use, once the polling module's options can be read. */
+  private get set(): PollingMetricSet {
+    this.metricSet ??= new PollingMetricSet(
+      this.options.prefix,
       () => this.refresh(),
       () => this.counts.flush(this.set.pollTotal, this.set.pollInflight),
     );
+    return this.metricSet;
   }
 
   /** This app's polling metrics (not the global default registry). */
@@ -111,11 +129,22 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
     this.listen('target:removed', (e) => this.forgetTarget(e));
   }
 
-  /** Runs after the engine started (it depends on the host): starts every target's counters at 0. */
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Starts every target's counters at 0 once the engine has started (not
+   * awaited: the polling module's own bootstrap may run after this one).
+   */
+  onApplicationBootstrap(): void {
+    void this.host.started().then(() => this.initialiseTargets());
+  }
+
+  private async initialiseTargets(): Promise<void> {
     if (!this.host.engine.bullQueue) return;
-    for (const def of await this.host.engine.listTargets()) {
-      this.initialiseTarget({ key: targetKey(def), type: def.type });
+    try {
+      for (const def of await this.host.engine.listTargets()) {
+        this.initialiseTarget({ key: targetKey(def), type: def.type });
+      }
+    } catch (error) {
+      this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
     }
   }
 

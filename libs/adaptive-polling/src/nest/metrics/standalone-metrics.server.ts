@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { TokenMatcher } from '../token-matcher';
 import { scrapeWithDefaultRegistry } from './metrics-scrape';
 import {
@@ -9,7 +9,6 @@ import {
   STANDALONE_UNAUTHORIZED,
   standaloneListening,
 } from './metrics-messages';
-import { ADAPTIVE_POLLING_METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
 import { PollingMetricsService } from './polling-metrics.service';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
@@ -23,14 +22,9 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingMetrics');
   private server: Server | null = null;
-  private readonly token: TokenMatcher | null;
+  private token: TokenMatcher | null = null;
 
-  constructor(
-    private readonly metrics: PollingMetricsService,
-    @Inject(ADAPTIVE_POLLING_METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
-  ) {
-    this.token = options.standalone?.token ? new TokenMatcher(options.standalone.token) : null;
-  }
+  constructor(private readonly metrics: PollingMetricsService) {}
 
   /** Where it listens (`http://host:port/metrics`), or null when off. */
   url(): string | null {
@@ -41,8 +35,9 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const standalone = this.options.standalone;
+    const standalone = this.metrics.options.standalone;
     if (!standalone) return;
+    this.token = standalone.token ? new TokenMatcher(standalone.token) : null;
     const server = createServer((request, response) => void this.handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -8,13 +8,14 @@ import { jobIdForTarget } from '../../engine/engine-keys';
 import { encodeJobData } from '../../engine/job-state-codec';
 import { PAUSED_DELAY_MS } from '../../engine/poll-processor';
 import type { TargetSnapshot } from '../../engine/polling-engine';
-import { HousekeepingService } from '../housekeeping/housekeeping.service';
-import { PollingEngineHost } from '../polling-engine.host';
+import type { HousekeepingService } from '../housekeeping/housekeeping.service';
+import type { PollingEngineHost } from '../polling-engine.host';
 import { DatabaseConnection } from './database-connection';
 import { DeadLetterEntryEntity } from './entities/dead-letter-entry.entity';
 import { ADAPTIVE_POLLING_DATA_SOURCE } from './persistence.constants';
 import { deadLetterRow, stateFromDeadLetterRow } from './persistence-rows';
 import { PersistenceWriter } from './persistence-writer';
+import { PollingModuleRefs } from '../polling-module-refs';
 
 /** A parked target whose retry time passed this long ago without its attempt being due is nudged. */
 const OVERDUE_GRACE_MS = 30_000;
@@ -33,9 +34,16 @@ const OVERDUE_GRACE_MS = 30_000;
 export class DeadLetterSweepTask implements OnModuleInit {
   static readonly taskName = 'dead-letter-sweep';
 
+  private get host(): PollingEngineHost {
+    return this.refs.host;
+  }
+
+  private get housekeeping(): HousekeepingService {
+    return this.refs.housekeeping;
+  }
+
   constructor(
-    private readonly host: PollingEngineHost,
-    private readonly housekeeping: HousekeepingService,
+    private readonly refs: PollingModuleRefs,
     private readonly connection: DatabaseConnection,
     private readonly writer: PersistenceWriter,
     @InjectRepository(DeadLetterEntryEntity, ADAPTIVE_POLLING_DATA_SOURCE)

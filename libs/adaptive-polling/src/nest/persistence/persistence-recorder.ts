@@ -2,10 +2,11 @@ import { Injectable, Logger, type OnModuleInit, type OnApplicationShutdown } fro
 import { targetKey } from '../../core/target';
 import type { TargetPollState } from '../../core/types';
 import type { EngineEventMap } from '../../engine/engine-events';
-import { AuditTrailService } from '../audit/audit-trail.service';
-import { PollingEngineHost } from '../polling-engine.host';
+import type { AuditTrailService } from '../audit/audit-trail.service';
+import type { PollingEngineHost } from '../polling-engine.host';
 import { auditRow, deadLetterRow, runtimeTargetRow } from './persistence-rows';
 import { PersistenceWriter } from './persistence-writer';
+import { PollingModuleRefs } from '../polling-module-refs';
 
 type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => void;
 
@@ -19,17 +20,23 @@ type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => 
 export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingPersistence');
   private readonly detachers: Array<() => void> = [];
-  private readonly staticKeys: Set<string>;
+  private staticKeys = new Set<string>();
 
-  constructor(
-    private readonly host: PollingEngineHost,
-    private readonly writer: PersistenceWriter,
-    private readonly audit: AuditTrailService,
-  ) {
-    this.staticKeys = new Set(host.config.targets.map((t) => targetKey(t)));
+  private get host(): PollingEngineHost {
+    return this.refs.host;
   }
 
+  private get audit(): AuditTrailService {
+    return this.refs.audit;
+  }
+
+  constructor(
+    private readonly refs: PollingModuleRefs,
+    private readonly writer: PersistenceWriter,
+  ) {}
+
   onModuleInit(): void {
+    this.staticKeys = new Set(this.host.config.targets.map((t) => targetKey(t)));
     this.audit.addSink({ record: (record) => this.writer.appendAudit(auditRow(record)) });
 
     this.listen('transition', ({ key, type, event, state }) => {

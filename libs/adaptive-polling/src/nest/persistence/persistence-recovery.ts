@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { optionsForType } from '../../core/options';
 import { parseTargetKey, targetKey, type TargetDefinition } from '../../core/target';
 import type { TargetPollState } from '../../core/types';
-import { PollingEngineHost, type StateRecoverySource } from '../polling-engine.host';
+import { type PollingEngineHost, type StateRecoverySource } from '../polling-engine.host';
 import { DatabaseConnection } from './database-connection';
 import { DeadLetterEntryEntity } from './entities/dead-letter-entry.entity';
 import { RuntimeTargetEntity } from './entities/runtime-target.entity';
@@ -12,6 +12,7 @@ import { ADAPTIVE_POLLING_DATA_SOURCE } from './persistence.constants';
 import { persistenceMessages } from './persistence-messages';
 import { definitionFromRow, stateFromDeadLetterRow } from './persistence-rows';
 import { PersistenceWriter } from './persistence-writer';
+import { PollingModuleRefs } from '../polling-module-refs';
 
 /**
  * What the database gives back to the engine: run-time targets at start-up
@@ -23,8 +24,12 @@ import { PersistenceWriter } from './persistence-writer';
 export class PersistenceRecovery implements StateRecoverySource, OnModuleInit {
   private readonly logger = new Logger('AdaptivePollingPersistence');
 
+  private get host(): PollingEngineHost {
+    return this.refs.host;
+  }
+
   constructor(
-    private readonly host: PollingEngineHost,
+    private readonly refs: PollingModuleRefs,
     private readonly connection: DatabaseConnection,
     private readonly writer: PersistenceWriter,
     @InjectRepository(DeadLetterEntryEntity, ADAPTIVE_POLLING_DATA_SOURCE)

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { In, type EntityManager } from 'typeorm';
-import type { PersistenceStatus, PersistenceStatusSource } from '../extension-points';
-import { PollingMetricsService } from '../metrics/polling-metrics.service';
-import { PollingEngineHost } from '../polling-engine.host';
+import {
+  ADAPTIVE_POLLING_WRITE_FAILURE_COUNTER,
+  type PersistenceStatus,
+  type PersistenceStatusSource,
+  type PersistenceWriteFailureCounter,
+} from '../extension-points';
+import { PollingModuleRefs } from '../polling-module-refs';
 import { DatabaseConnection } from './database-connection';
 import { AuditRecordEntity } from './entities/audit-record.entity';
 import { DeadLetterEntryEntity } from './entities/dead-letter-entry.entity';
@@ -52,26 +55,25 @@ export class PersistenceWriter implements PersistenceStatusSource, OnModuleInit,
   private droppedReported = 0;
   private stopped = false;
   /** Looked up, not injected: the metrics service reads this writer's status (a cycle otherwise). */
-  private metrics: PollingMetricsService | null = null;
-  /** Every row this writer stores belongs to this app's queue. */
-  readonly scope: string;
+  private metrics: PersistenceWriteFailureCounter | null = null;
+  private ownScope: string | null = null;
 
   constructor(
-    host: PollingEngineHost,
+    private readonly refs: PollingModuleRefs,
     private readonly connection: DatabaseConnection,
     @Inject(ADAPTIVE_POLLING_PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
-    private readonly moduleRef: ModuleRef,
   ) {
     this.buffer = new WriteBuffer(options.maxBufferedRecords);
-    this.scope = persistenceScope(host.config);
+  }
+
+  /** Every row this writer stores belongs to this app's queue. */
+  get scope(): string {
+    this.ownScope ??= persistenceScope(this.refs.host.config);
+    return this.ownScope;
   }
 
   onModuleInit(): void {
-    try {
-      this.metrics = this.moduleRef.get(PollingMetricsService, { strict: false });
-    } catch {
-      this.metrics = null; // metrics not wired in this app
-    }
+    this.metrics = this.refs.optional<PersistenceWriteFailureCounter>(ADAPTIVE_POLLING_WRITE_FAILURE_COUNTER); // null: metrics not wired in this app
     this.schedule(this.options.flushIntervalMs);
   }
 

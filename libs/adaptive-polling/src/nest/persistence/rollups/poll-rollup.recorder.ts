@@ -2,9 +2,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { PollFinishedEvent } from '../../../engine/engine-events';
 import type { OwnedRedis } from '../../../engine/redis-connection';
 import { closeAuxiliaryRedis, openAuxiliaryRedis, withinBound } from '../../replicas/auxiliary-redis';
-import { PollingEngineHost } from '../../polling-engine.host';
+import type { PollingEngineHost } from '../../polling-engine.host';
 import { durationBucket } from './duration-histogram';
 import { hourStartOf, rollupKeys, ROLLUP_VERSION_FIELD, type RollupKeys } from './rollup-keys';
+import { PollingModuleRefs } from '../../polling-module-refs';
 
 /** An hour's figures stay in Redis this long after the last write, so a database outage of days loses nothing. */
 export const ROLLUP_HOUR_TTL_SECONDS = 7 * 24 * 3600;
@@ -54,14 +55,22 @@ const MAX_IN_FLIGHT = 1_000;
 @Injectable()
 export class PollRollupRecorder implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingPersistence');
-  readonly keys: RollupKeys;
+  private ownKeys: RollupKeys | null = null;
   private redis: OwnedRedis | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private failing = false;
   private readonly listener = (event: PollFinishedEvent) => this.record(event);
 
-  constructor(private readonly host: PollingEngineHost) {
-    this.keys = rollupKeys(host.config.prefix, host.config.queueName);
+  private get host(): PollingEngineHost {
+    return this.refs.host;
+  }
+
+  constructor(private readonly refs: PollingModuleRefs) {}
+
+  /** This app's rollup keys in Redis. */
+  get keys(): RollupKeys {
+    this.ownKeys ??= rollupKeys(this.host.config.prefix, this.host.config.queueName);
+    return this.ownKeys;
   }
 
   onModuleInit(): void {

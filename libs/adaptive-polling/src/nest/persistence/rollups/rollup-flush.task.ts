@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { targetKey } from '../../../core/target';
-import { HousekeepingService } from '../../housekeeping/housekeeping.service';
-import { PollingEngineHost } from '../../polling-engine.host';
+import type { HousekeepingService } from '../../housekeeping/housekeeping.service';
+import type { PollingEngineHost } from '../../polling-engine.host';
 import { DatabaseConnection } from '../database-connection';
 import { PollRollupEntity } from '../entities/poll-rollup.entity';
 import { persistenceMessages } from '../persistence-messages';
@@ -9,6 +9,7 @@ import { persistenceScope } from '../persistence-writes';
 import { HOUR_MS, ROLLUP_VERSION_FIELD } from './rollup-keys';
 import { PollRollupRecorder } from './poll-rollup.recorder';
 import { rollupRows } from './rollup-rows';
+import { PollingModuleRefs } from '../../polling-module-refs';
 
 /** An hour is final this long after it ended (late polls, clock skew between replicas). */
 const FINAL_AFTER_HOUR_END_MS = 5 * 60_000;
@@ -48,9 +49,16 @@ return 0
 export class RollupFlushTask implements OnModuleInit {
   static readonly taskName = 'rollups';
 
+  private get host(): PollingEngineHost {
+    return this.refs.host;
+  }
+
+  private get housekeeping(): HousekeepingService {
+    return this.refs.housekeeping;
+  }
+
   constructor(
-    private readonly host: PollingEngineHost,
-    private readonly housekeeping: HousekeepingService,
+    private readonly refs: PollingModuleRefs,
     private readonly recorder: PollRollupRecorder,
     private readonly connection: DatabaseConnection,
   ) {}
