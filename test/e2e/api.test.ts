@@ -9,7 +9,7 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { RedisMemoryServer } from 'redis-memory-server';
-import { ADAPTIVE_POLLING_BEARER_AUTH } from 'nestjs-adaptive-polling/swagger';
+import { ADAPTIVE_POLLING_BEARER_AUTH, documentAdaptivePollingApi } from 'nestjs-adaptive-polling/swagger';
 import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
 import { ApiConfigError, PermanentPollError, TransientPollError, type AdaptivePollingModuleOptions, type EngineEventMap } from 'nestjs-adaptive-polling';
 import type { SchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.types';
@@ -525,6 +525,7 @@ describe('validation', () => {
 describe('OpenAPI', () => {
   it('documents every route with its tag, bearer security and the instance parameter', async () => {
     const app = await startApi(new PollRecorder());
+    documentAdaptivePollingApi();
     const document = SwaggerModule.createDocument(
       app.app,
       new DocumentBuilder().addBearerAuth(undefined, ADAPTIVE_POLLING_BEARER_AUTH).build(),
