@@ -52,6 +52,7 @@ export default defineConfig({
             'test/e2e/reliability.test.ts',
             'test/e2e/bull-board.test.ts',
             'test/integration/bench-harness.test.ts',
+            'test/package/consumer.test.ts',
           ],
           testTimeout: 180_000,
           hookTimeout: 180_000,
