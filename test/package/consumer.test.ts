@@ -147,9 +147,11 @@ describe.each(variants)('the packed package in a fresh app: $name', (variant) =>
         expect(existsSync(join(appDir, 'data', 'polling.sqlite'))).toBe(true);
       }
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
   });
 

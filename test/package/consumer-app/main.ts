@@ -27,11 +27,11 @@ function required(name: string): string {
   return value;
 }
 
-async function integrations(): Promise<DynamicModule[]> {
+function integrations(): DynamicModule[] {
   if (process.env.WITH_INTEGRATIONS !== '1') return [];
   // A variable keeps tsc from resolving the file in the required-peers-only variant.
   const file = './integrations';
-  const loaded = (await import(file)) as { integrationModules(): DynamicModule[] };
+  const loaded = require(file) as { integrationModules(): DynamicModule[] };
   return loaded.integrationModules();
 }
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         polling: { policy: 'fixed', minInterval: '100ms', baseInterval: '200ms', maxInterval: '20s' },
         targets: [{ name: 'w1', type: 'widget' }],
       }),
-      ...(await integrations()),
+      ...integrations(),
     ],
     providers: [WidgetPollers],
   })
