@@ -20,6 +20,7 @@ const ops = join(pkg, '..', '..', 'ops');
 if (existsSync(ops)) {
   rmSync(join(pkg, 'ops'), { recursive: true, force: true });
   for (const entry of ['grafana', 'prometheus', 'metric-catalogue.json']) {
-    cpSync(join(ops, entry), join(pkg, 'ops', entry), { recursive: true });
+    // The promtool unit tests of the rules stay in the repository.
+    cpSync(join(ops, entry), join(pkg, 'ops', entry), { recursive: true, filter: (src) => !src.endsWith('.test.yml') });
   }
 }

@@ -34,6 +34,8 @@ export { BreakerService } from './nest/breaker.service';
 export { StalenessService, type StalenessInfo } from './nest/staleness.service';
 export { AuditTrailService } from './nest/audit/audit-trail.service';
 export type { AuditRecord } from './nest/audit/audit-record';
+export { HousekeepingService } from './nest/housekeeping/housekeeping.service';
+export type { HousekeepingTask, HousekeepingOutcome, HousekeepingRunEvent } from './nest/housekeeping/housekeeping-task';
 
 // Errors
 export {
