@@ -11,22 +11,26 @@ function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    if (entry.isDirectory()) {
+      // Build output and installed packages are not sources.
+      if (entry.name !== 'dist' && entry.name !== 'node_modules') newest = Math.max(newest, newestMtime(path));
+    }
     else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
 /**
- * Builds the demo when the build is missing or older than the sources, so
+ * Builds the library and the demo when the build is missing or older than the sources, so
  * end-to-end tests run the same `node dist/...` a user runs. `nest start`
  * is not used: it does not forward SIGTERM to the app.
  */
 export function buildDemo(): void {
   const sourcesMtime = Math.max(newestMtime(join(ROOT, 'apps')), newestMtime(join(ROOT, 'libs')));
   if (existsSync(DEMO_ENTRY) && statSync(DEMO_ENTRY).mtimeMs >= sourcesMtime) return;
-  const result = spawnSync('npx', ['nest', 'build', 'demo'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`nest build demo failed:\n${result.stdout}\n${result.stderr}`);
+  // The library package first (the demo imports its dist, as an app would), then the demo.
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export interface DemoProcess {
