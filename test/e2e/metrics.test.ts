@@ -139,7 +139,7 @@ describe('the library metrics agree with the shipped catalogue', () => {
 
 describe('GET /metrics', () => {
   it('passes promtool check metrics', async () => {
-    main.metrics.setPersistenceUp(true);
+    main.metrics!.setPersistenceUp(true);
     const { text, contentType } = await scrape(main.url);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const result = promtoolCheckMetrics(text);
@@ -149,8 +149,8 @@ describe('GET /metrics', () => {
 
   it('has every catalogue family with its type, help, label names, bounded label values and buckets', async () => {
     // What the persistence layer will report; set here so every family has a sample.
-    main.metrics.setPersistenceUp(true);
-    main.metrics.incPersistenceWriteFailures();
+    main.metrics!.setPersistenceUp(true);
+    main.metrics!.incPersistenceWriteFailures();
     const families = parsePrometheusText((await scrape(main.url)).text);
 
     for (const entry of catalogue) {
@@ -260,7 +260,7 @@ describe('GET /metrics', () => {
     const f = parsePrometheusText((await scrape(app.url)).text);
     expect(f.get('pulse_scheduler_persistence_up')?.samples).toEqual([]);
     expect(sampleValue(f, 'pulse_scheduler_persistence_write_failures_total')).toBe(0);
-    app.metrics.setPersistenceUp(false);
+    app.metrics!.setPersistenceUp(false);
     expect(sampleValue(parsePrometheusText((await scrape(app.url)).text), 'pulse_scheduler_persistence_up')).toBe(0);
     await app.close();
     apps.splice(apps.indexOf(app), 1);
