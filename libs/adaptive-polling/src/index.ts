@@ -11,7 +11,14 @@ export {
   ADAPTIVE_POLLING_ASYNC_OPTIONS_TYPE,
 } from './nest/adaptive-polling.module-definition';
 export type { AdaptivePollingModuleOptions } from './nest/adaptive-polling.options';
-export { Poller, PvePoller, PbsPoller, PmgPoller, type PollerOptions } from './nest/poller.decorator';
+export {
+  Poller,
+  PvePoller,
+  PbsPoller,
+  PmgPoller,
+  type PollerOptions,
+  type TypedPollerOptions,
+} from './nest/poller.decorator';
 export { TargetRegistryService } from './nest/target-registry.service';
 export { PollingSchedulerService, type ScheduleInfo } from './nest/polling-scheduler.service';
 export { BreakerService } from './nest/breaker.service';

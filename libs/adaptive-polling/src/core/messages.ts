@@ -195,3 +195,8 @@ export function classifierFailed(message: string, detail: string): string {
 export function hashCircularResult(): string {
   return 'cannot hash a poll result that contains a circular reference';
 }
+
+/** A certificate failure: which problem, the code, and what the client said. */
+export function tlsFailure(problem: string, code: string, detail: string): string {
+  return `TLS: ${problem} (${code}): ${detail}`;
+}
