@@ -31,6 +31,9 @@ export interface PveResource {
   pool?: string;
   storage?: string;
   level?: string;
+  plugintype?: string;
+  shared?: number;
+  content?: string;
   maxcpu?: number;
   maxmem?: number;
   maxdisk?: number;
