@@ -10,6 +10,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^nestjs-adaptive-polling$/, replacement: here('./libs/adaptive-polling/src/index.ts') },
+      { find: /^nestjs-adaptive-polling\/proxmox$/, replacement: here('./libs/adaptive-polling/src/proxmox/index.ts') },
       { find: /^@app\/fleet-sim$/, replacement: here('./libs/fleet-sim/src/index.ts') },
       { find: /^@app\/fleet-sim\/(.*)$/, replacement: here('./libs/fleet-sim/src/$1') },
     ],

@@ -51,11 +51,10 @@ export interface PbsSnapshot {
 /** How many recent tasks a poll reads. */
 export const PBS_TASK_LIMIT = 50;
 
+/** One path at a time: a target that refuses us costs one request per poll. */
 export async function fetchPbsSnapshot(api: ProxmoxApi): Promise<PbsSnapshot> {
-  const [datastores, tasks] = await Promise.all([
-    api.get<PbsDatastoreUsage[]>('status/datastore-usage'),
-    api.get<PbsTask[]>(`nodes/localhost/tasks?limit=${PBS_TASK_LIMIT}`),
-  ]);
+  const datastores = await api.get<PbsDatastoreUsage[]>('status/datastore-usage');
+  const tasks = await api.get<PbsTask[]>(`nodes/localhost/tasks?limit=${PBS_TASK_LIMIT}`);
   if (!Array.isArray(datastores) || !Array.isArray(tasks)) {
     throw new ProxmoxResponseValidationError('pbs: status/datastore-usage and nodes/localhost/tasks must answer arrays');
   }

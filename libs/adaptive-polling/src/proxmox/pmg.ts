@@ -53,18 +53,16 @@ export interface PmgSnapshot {
   statistics: PmgMailStatistics;
 }
 
+/** One path at a time (one open request per target, as for PVE and PBS). */
 export async function fetchPmgSnapshot(api: ProxmoxApi): Promise<PmgSnapshot> {
   const cluster = await api.get<PmgClusterMember[]>('config/cluster/status?list_single_node=1');
   if (!Array.isArray(cluster)) throw new ProxmoxResponseValidationError('pmg: config/cluster/status must answer an array');
-  const [statistics, ...queueList] = await Promise.all([
-    api.get<PmgMailStatistics>('statistics/mail'),
-    ...cluster.map((member) => api.get<PmgQueueStatus>(`nodes/${encodeURIComponent(member.name)}/postfix/queue`)),
-  ]);
+  const statistics = await api.get<PmgMailStatistics>('statistics/mail');
   const queues: Record<string, PmgQueueStatus> = {};
-  cluster.forEach((member, k) => {
-    queues[member.name] = queueList[k] as PmgQueueStatus;
-  });
-  return { cluster, queues, statistics: statistics as PmgMailStatistics };
+  for (const member of cluster) {
+    queues[member.name] = await api.get<PmgQueueStatus>(`nodes/${encodeURIComponent(member.name)}/postfix/queue`);
+  }
+  return { cluster, queues, statistics };
 }
 
 /** Deferred / active queue bands: normal (a few mails), a backlog (100+), mail piling up (1000+). */

@@ -28,7 +28,7 @@ export function proxmoxApiFor(product: ProxmoxProduct, context: PollContext, tic
 @Injectable()
 export class PveClusterPoller {
   @PvePoller({ changeSignal: (result) => pveChangeSignal(result as PveSnapshot) })
-  poll(context: PollContext): Promise<PveSnapshot> {
+  async poll(context: PollContext): Promise<PveSnapshot> {
     return fetchPveSnapshot(proxmoxApiFor('pve', context));
   }
 }
@@ -37,7 +37,7 @@ export class PveClusterPoller {
 @Injectable()
 export class PbsServerPoller {
   @PbsPoller({ changeSignal: (result) => pbsChangeSignal(result as PbsSnapshot) })
-  poll(context: PollContext): Promise<PbsSnapshot> {
+  async poll(context: PollContext): Promise<PbsSnapshot> {
     return fetchPbsSnapshot(proxmoxApiFor('pbs', context));
   }
 }
@@ -53,7 +53,7 @@ export class PmgGatewayPoller {
   }
 
   @PmgPoller({ changeSignal: (result) => pmgChangeSignal(result as PmgSnapshot) })
-  poll(context: PollContext): Promise<PmgSnapshot> {
+  async poll(context: PollContext): Promise<PmgSnapshot> {
     return fetchPmgSnapshot(proxmoxApiFor('pmg', context, this.tickets));
   }
 }

@@ -67,11 +67,10 @@ export interface PveSnapshot {
   clusterStatus: PveClusterStatusEntry[];
 }
 
+/** One path at a time: a target that refuses us (401, down) costs one request per poll, not two. */
 export async function fetchPveSnapshot(api: ProxmoxApi): Promise<PveSnapshot> {
-  const [resources, clusterStatus] = await Promise.all([
-    api.get<PveResource[]>('cluster/resources'),
-    api.get<PveClusterStatusEntry[]>('cluster/status'),
-  ]);
+  const resources = await api.get<PveResource[]>('cluster/resources');
+  const clusterStatus = await api.get<PveClusterStatusEntry[]>('cluster/status');
   if (!Array.isArray(resources) || !Array.isArray(clusterStatus)) {
     throw new ProxmoxResponseValidationError('pve: cluster/resources and cluster/status must answer arrays');
   }
