@@ -24,7 +24,8 @@ export type {
 export type { TargetInput, TargetDefinition } from './core/target';
 
 // Decorators and what a poller sees
-export { Poller, PvePoller, PbsPoller, PmgPoller, type PollerOptions } from './nest/poller.decorator';
+export { Poller, PvePoller, PbsPoller, PmgPoller, type PollerOptions, type TypedPollerOptions } from './nest/poller.decorator';
+export { withChangeSignal, type ChangeSignalFn, type SignalledResult } from './core/change-signal';
 export type { PollContext, PollTarget } from './engine/poll-handler';
 
 // Injectable services

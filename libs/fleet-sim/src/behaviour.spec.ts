@@ -15,6 +15,7 @@ function target(overrides: Partial<FleetTarget> = {}): FleetTarget {
     unauthorized: false,
     latencyMs: 0,
     hang: false,
+    guests: null,
     ...overrides,
   };
 }

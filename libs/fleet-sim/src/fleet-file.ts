@@ -43,6 +43,11 @@ export interface FleetEntry {
   latencyMs?: number;
   /** Polls never get an answer (until the client gives up). */
   hang?: boolean;
+  /**
+   * Body size of a pve/pbs/pmg target's realistic answers: guests (PVE, default 12),
+   * datastores (PBS, default 3), cluster nodes (PMG, default 1).
+   */
+  guests?: number;
 }
 
 export interface FleetFile {
@@ -64,6 +69,8 @@ export interface FleetTarget {
   unauthorized: boolean;
   latencyMs: number;
   hang: boolean;
+  /** `guests` as written; null = the type's default. */
+  guests: number | null;
 }
 
 /** One problem found in a fleet file, naming the field as written. */
@@ -98,7 +105,11 @@ const ENTRY_FIELDS = new Set([
   'unauthorized',
   'latencyMs',
   'hang',
+  'guests',
 ]);
+
+/** Upper bound of `guests`: a 10,000-guest PVE answer is about 3 MB. */
+export const MAX_GUESTS = 10_000;
 
 /** Target names end up in URL paths (`/targets/<name>/status`) and job ids. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -162,6 +173,9 @@ export function validateFleet(value: unknown, sourceName = 'fleet'): FleetFile {
     }
     if (raw.failureRate !== undefined && (!isFiniteNumber(raw.failureRate) || raw.failureRate < 0 || raw.failureRate > 1)) {
       add(`${at}.failureRate`, 'must be between 0 and 1');
+    }
+    if (raw.guests !== undefined && (!Number.isInteger(raw.guests) || (raw.guests as number) < 1 || (raw.guests as number) > MAX_GUESTS)) {
+      add(`${at}.guests`, `must be an integer between 1 and ${MAX_GUESTS}`);
     }
     if (raw.latencyMs !== undefined && (!isFiniteNumber(raw.latencyMs) || raw.latencyMs < 0)) {
       add(`${at}.latencyMs`, 'must be a number of at least 0');
@@ -265,6 +279,7 @@ export function expandFleet(fleet: FleetFile): FleetTarget[] {
         unauthorized: entry.unauthorized ?? false,
         latencyMs: entry.latencyMs ?? 0,
         hang: entry.hang ?? false,
+        guests: entry.guests ?? null,
       });
     });
   }

@@ -62,7 +62,7 @@ describe('classifyFailure: built-in rules', () => {
     ['ZodError', errorWith('invalid', { name: 'ZodError' }), { kind: 'permanent', category: 'validation' }],
     // Fallback
     ['plain Error', new Error('something odd'), { kind: 'transient', category: 'unknown', statusCode: null, code: null, retryAfterMs: null }],
-    ['unknown code is kept but not trusted', errorWith('x', { code: 'CERT_HAS_EXPIRED' }), { kind: 'transient', category: 'unknown', code: 'CERT_HAS_EXPIRED' }],
+    ['unknown code is kept but not trusted', errorWith('x', { code: 'ERR_SOMETHING_ODD' }), { kind: 'transient', category: 'unknown', code: 'ERR_SOMETHING_ODD' }],
   ])('%s', (_name, error, expected) => {
     expect(classifyFailure(error)).toMatchObject(expected);
   });
@@ -286,5 +286,33 @@ describe('classifyFailure: custom classifier', () => {
     });
     expect(result).toMatchObject({ kind: 'permanent', category: 'auth' });
     expect(result.message).toBe('Forbidden [custom failure classifier threw: classifier bug; built-in rules used]');
+  });
+});
+
+describe('classifyFailure: TLS certificate errors are permanent `tls`, for every poller', () => {
+  /** What Node's fetch throws: `TypeError: fetch failed` with the socket error as its cause. */
+  const viaFetch = (cause: Error) => Object.assign(new TypeError('fetch failed'), { cause });
+
+  it.each<[string, string, string]>([
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate', 'self-signed certificate'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain', 'self-signed certificate in the chain'],
+    ['CERT_HAS_EXPIRED', 'certificate has expired', 'certificate expired'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames: Host: pve1. is not in the cert's altnames: DNS:localhost", 'certificate name mismatch'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate', 'certificate not signed by a trusted CA'],
+    ['ERR_TLS_FINGERPRINT_MISMATCH', 'certificate fingerprint AA:BB does not match the pinned CC:DD', 'certificate fingerprint mismatch'],
+  ])('%s, direct and nested under cause', (code, nodeMessage, problem) => {
+    for (const error of [errorWith(nodeMessage, { code }), viaFetch(errorWith(nodeMessage, { code }))]) {
+      const result = classifyFailure(error);
+      expect(result).toMatchObject({ kind: 'permanent', category: 'tls', code, retryAfterMs: null });
+      expect(result.message).toContain(`TLS: ${problem} (${code})`);
+      expect(result.message).toContain(nodeMessage);
+    }
+  });
+
+  it('a network error code is still transient (the TLS rule does not swallow it)', () => {
+    expect(classifyFailure(viaFetch(errorWith('connect ECONNREFUSED', { code: 'ECONNREFUSED' })))).toMatchObject({
+      kind: 'transient',
+      category: 'network',
+    });
   });
 });

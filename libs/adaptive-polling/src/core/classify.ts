@@ -1,5 +1,6 @@
 import {
   classifierFailed,
+  tlsFailure,
   errorWithoutMessage,
   httpStatusDetail,
   nonErrorThrown,
@@ -17,9 +18,12 @@ import type { ClassifiedFailure, EpochMs, FailureCategory, FailureClassifier, Fa
  *  2. An HTTP status (`statusCode`, `status`, `response.status`) in the chain.
  *  3. Abort and timeout errors (names AbortError / TimeoutError, code ABORT_ERR).
  *  4. Validation errors (name ending in ValidationError, ZodError): permanent.
- *  5. A known network error code (`code`, also on `cause`: Node's fetch throws
+ *  5. A TLS certificate error code (self-signed, expired, name or fingerprint
+ *     mismatch, also nested under `cause` as fetch does): permanent, `tls`.
+ *     Retrying cannot fix a certificate; the message says which problem it was.
+ *  6. A known network error code (`code`, also on `cause`: Node's fetch throws
  *     `TypeError: fetch failed` with the socket error as its cause).
- *  6. Anything else, including thrown non-Error values: transient, `unknown`.
+ *  7. Anything else, including thrown non-Error values: transient, `unknown`.
  * A user classifier runs on top: its partial answer overrides the built-in one.
  *
  * ENOTFOUND is transient on purpose: it is usually a typo in the host name,
@@ -59,6 +63,26 @@ const TRANSIENT_CODES: Readonly<Record<string, FailureCategory>> = {
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   ABORT_ERR: 'aborted',
+};
+
+/**
+ * Certificate error codes (OpenSSL's, as Node reports them, plus Node's name check and
+ * the fingerprint pin of the Proxmox pollers), with what each one means to an operator.
+ */
+const TLS_CODES: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
+  CERT_HAS_EXPIRED: 'certificate expired',
+  CERT_NOT_YET_VALID: 'certificate not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate name mismatch',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate not signed by a trusted CA',
+  UNABLE_TO_GET_ISSUER_CERT: 'certificate issuer unknown',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issuer unknown',
+  CERT_UNTRUSTED: 'certificate not trusted',
+  CERT_REJECTED: 'certificate rejected',
+  CERT_REVOKED: 'certificate revoked',
+  CERT_SIGNATURE_FAILURE: 'certificate signature invalid',
+  ERR_TLS_FINGERPRINT_MISMATCH: 'certificate fingerprint mismatch',
 };
 
 interface HttpRule {
@@ -103,7 +127,10 @@ function classifyBuiltIn(error: unknown, now: EpochMs | undefined): ClassifiedFa
   const chain = causeChain(error);
   const statusCode = firstDefined(chain, statusOf);
   const code = firstDefined(chain, (link) => knownCodeOf(link)) ?? firstDefined(chain, codeOf);
-  const message = limitMessage(redactSecrets(messageOf(error, chain, statusCode, code)));
+  const tlsProblem = code === null ? undefined : TLS_CODES[code];
+  const plain = messageOf(error, chain, statusCode, code);
+  const described = tlsProblem === undefined || plain.startsWith('TLS:') ? plain : tlsFailure(tlsProblem, code as string, plain);
+  const message = limitMessage(redactSecrets(described));
   const explicit = chain.find((link) => explicitKindOf(link) !== null);
 
   const rule = chooseRule(chain, statusCode, code);
@@ -129,6 +156,7 @@ function chooseRule(chain: readonly unknown[], statusCode: number | null, code: 
       return { kind: 'permanent', category: 'validation' };
     }
   }
+  if (code !== null && code in TLS_CODES) return { kind: 'permanent', category: 'tls' };
   const codeCategory = code === null ? undefined : TRANSIENT_CODES[code];
   if (codeCategory !== undefined) return { kind: 'transient', category: codeCategory };
   return { kind: 'transient', category: 'unknown' };
@@ -192,7 +220,7 @@ function codeOf(link: unknown): string | null {
 
 function knownCodeOf(link: unknown): string | null {
   const code = codeOf(link);
-  return code !== null && code in TRANSIENT_CODES ? code : null;
+  return code !== null && (code in TRANSIENT_CODES || code in TLS_CODES) ? code : null;
 }
 
 function nameOf(link: unknown): string | null {

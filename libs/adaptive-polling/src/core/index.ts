@@ -20,6 +20,14 @@ export {
 export { classifyFailure, parseRetryAfter, type ClassifyOptions } from './classify';
 export { redactSecrets } from './redact';
 export { stableHash } from './hash';
+export {
+  applyChangeSignal,
+  changeHashOf,
+  isSignalledResult,
+  withChangeSignal,
+  type ChangeSignalFn,
+  type SignalledResult,
+} from './change-signal';
 export * from './backoff';
 export * from './breaker';
 export * from './dead-letter';

@@ -210,3 +210,8 @@ export function integrationWithoutPollingModule(service: string): string {
     'import AdaptivePollingModule.forRoot() or forRootAsync() next to it'
   );
 }
+
+/** A certificate failure: which problem, the code, and what the client said. */
+export function tlsFailure(problem: string, code: string, detail: string): string {
+  return `TLS: ${problem} (${code}): ${detail}`;
+}

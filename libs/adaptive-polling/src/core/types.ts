@@ -105,6 +105,7 @@ export const FAILURE_CATEGORIES = [
   'not_found',
   'client_error',
   'validation',
+  'tls',
   'unknown',
 ] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { beginPoll, decide } from '../core/decide';
-import { stableHash } from '../core/hash';
+import { changeHashOf } from '../core/change-signal';
 import { optionsForType } from '../core/options';
 import { applyOperatorAction, isOperatorAction } from '../core/operator-actions';
 import { initialTargetState } from '../core/target-state';
@@ -163,7 +163,7 @@ export class PollProcessor {
       );
       outcome = {
         kind: 'success',
-        resultHash: stableHash(result),
+        resultHash: changeHashOf(result),
         durationMs: this.deps.clock() - startedAt,
         generation: begin.generation,
       };

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { applyChangeSignal, type ChangeSignalFn } from '../core/change-signal';
 import type { PollHandler } from '../engine/poll-handler';
 import { POLLER_METADATA, type PollerOptions } from './poller.decorator';
 import { PollingStartupError } from './polling-startup.error';
@@ -43,7 +44,7 @@ export class PollerExplorer {
           continue;
         }
         const bound = (fn as (...args: unknown[]) => unknown).bind(instance) as PollHandler;
-        found.push({ type: options.type, where, handler: bound });
+        found.push({ type: options.type, where, handler: withSignal(bound, options.changeSignal) });
       }
     }
     const byType = new Map<string, FoundPoller>();
@@ -56,4 +57,10 @@ export class PollerExplorer {
     if (problems.length > 0) throw new PollingStartupError(problems);
     return new Map([...byType].map(([type, p]) => [type, p.handler]));
   }
+}
+
+/** The handler, with the decorator's `changeSignal` applied to what it returns. */
+function withSignal(handler: PollHandler, changeSignal: ChangeSignalFn | undefined): PollHandler {
+  if (changeSignal === undefined) return handler;
+  return async (context) => applyChangeSignal(await handler(context), changeSignal);
 }

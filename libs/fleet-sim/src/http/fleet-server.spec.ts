@@ -1,3 +1,4 @@
+// The plain /status route over HTTP (tls: false); the Proxmox API over HTTPS is in proxmox-api.spec.ts.
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TargetBehaviour } from '../behaviour';
@@ -23,7 +24,7 @@ describe('HTTP fleet simulator', () => {
   const servers: RunningFleetServer[] = [];
   let nowMs = 0;
   const start = async (seed = 1) => {
-    const server = await startFleetServer({ fleet: FLEET, port: 0, seed, clock: () => nowMs });
+    const server = await startFleetServer({ fleet: FLEET, port: 0, seed, clock: () => nowMs, tls: false });
     servers.push(server);
     return server;
   };
@@ -88,8 +89,8 @@ describe('HTTP fleet simulator', () => {
     expect((await fetch(`${server.url}/targets/pmg-down/status`)).status).toBe(200);
 
     const s = await stats(server);
-    expect(s['pve-gone']).toEqual({ requests: 2, inFlight: 0, maxConcurrent: 1 });
-    expect(s['pmg-down']).toEqual({ requests: 3, inFlight: 0, maxConcurrent: 1 });
+    expect(s['pve-gone']).toEqual({ requests: 2, apiRequests: 2, inFlight: 0, maxConcurrent: 1 });
+    expect(s['pmg-down']).toEqual({ requests: 3, apiRequests: 3, inFlight: 0, maxConcurrent: 1 });
   });
 
   it('counts requests per target and resets the counters', async () => {
@@ -98,9 +99,9 @@ describe('HTTP fleet simulator', () => {
     await (await fetch(`${server.url}/targets/pve-locked/status`)).arrayBuffer();
     let s = await stats(server);
     expect(Object.keys(s)).toHaveLength(8);
-    expect(s['pve-busy-2']).toEqual({ requests: 3, inFlight: 0, maxConcurrent: 1 });
-    expect(s['pve-locked']).toEqual({ requests: 1, inFlight: 0, maxConcurrent: 1 });
-    expect(s['pve-busy-1']).toEqual({ requests: 0, inFlight: 0, maxConcurrent: 0 });
+    expect(s['pve-busy-2']).toEqual({ requests: 3, apiRequests: 3, inFlight: 0, maxConcurrent: 1 });
+    expect(s['pve-locked']).toEqual({ requests: 1, apiRequests: 1, inFlight: 0, maxConcurrent: 1 });
+    expect(s['pve-busy-1']).toEqual({ requests: 0, apiRequests: 0, inFlight: 0, maxConcurrent: 0 });
     expect(server.stats().targets['pve-busy-2']?.requests).toBe(3);
 
     expect(await (await fetch(`${server.url}/stats/reset`, { method: 'POST' })).json()).toEqual({ reset: true });
@@ -116,10 +117,10 @@ describe('HTTP fleet simulator', () => {
     // While the four are delayed by latencyMs, all of them are in flight.
     let during = (await stats(server))['pve-slow'];
     while (during && during.requests < 4) during = (await stats(server))['pve-slow'];
-    expect(during).toEqual({ requests: 4, inFlight: 4, maxConcurrent: 4 });
+    expect(during).toEqual({ requests: 4, apiRequests: 4, inFlight: 4, maxConcurrent: 4 });
     const done = await Promise.all(answers);
     expect(done.map((d) => d.status)).toEqual([200, 200, 200, 200]);
-    expect((await stats(server))['pve-slow']).toEqual({ requests: 4, inFlight: 0, maxConcurrent: 4 });
+    expect((await stats(server))['pve-slow']).toEqual({ requests: 4, apiRequests: 4, inFlight: 0, maxConcurrent: 4 });
   });
 
   it('a hung target answers nothing until the client aborts', async () => {
@@ -128,16 +129,16 @@ describe('HTTP fleet simulator', () => {
     const pending = fetch(`${server.url}/targets/pmg-hang/status`, { signal: controller.signal });
     let s = (await stats(server))['pmg-hang'];
     while (s && s.inFlight < 1) s = (await stats(server))['pmg-hang'];
-    expect(s).toEqual({ requests: 1, inFlight: 1, maxConcurrent: 1 });
+    expect(s).toEqual({ requests: 1, apiRequests: 1, inFlight: 1, maxConcurrent: 1 });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     s = (await stats(server))['pmg-hang'];
     while (s && s.inFlight > 0) s = (await stats(server))['pmg-hang'];
-    expect(s).toEqual({ requests: 1, inFlight: 0, maxConcurrent: 1 });
+    expect(s).toEqual({ requests: 1, apiRequests: 1, inFlight: 0, maxConcurrent: 1 });
   });
 
   it('close() ends hung requests and releases the port', async () => {
-    const server = await startFleetServer({ fleet: FLEET, port: 0 });
+    const server = await startFleetServer({ fleet: FLEET, port: 0, tls: false });
     const pending = fetch(`${server.url}/targets/pmg-hang/status`).catch((e: unknown) => e);
     let s = server.stats().targets['pmg-hang'];
     while (s && s.inFlight < 1) {
@@ -149,7 +150,7 @@ describe('HTTP fleet simulator', () => {
     expect(await pending).toBeInstanceOf(Error);
     await expect(fetch(`${server.url}/stats`)).rejects.toThrow();
     // The same port can be bound again at once.
-    const again = await startFleetServer({ fleet: FLEET, port: server.port });
+    const again = await startFleetServer({ fleet: FLEET, port: server.port, tls: false });
     expect(again.port).toBe(server.port);
     await again.close();
     await new Promise<void>((resolve, reject) => {

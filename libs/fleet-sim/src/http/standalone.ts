@@ -2,7 +2,9 @@
  * The HTTP fleet simulator on its own: `npm run simulator`.
  *
  * Env: `PORT` (default 4000), `HOST` (default 127.0.0.1), `DEMO_FLEET`
- * (default fleets/demo.json), `SIMULATOR_SEED` (default 1).
+ * (default fleets/demo.json), `SIMULATOR_SEED` (default 1), `SIMULATOR_TLS`
+ * (`false` serves plain HTTP; default HTTPS with a self-signed certificate whose
+ * fingerprint is printed).
  */
 import { resolve } from 'node:path';
 import { loadFleetFile, FleetFileError, expandFleet } from '../fleet-file';
@@ -35,12 +37,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const targets = expandFleet(fleet);
-  const server = await startFleetServer({ fleet: targets, port, host, seed });
+  const server = await startFleetServer({ fleet: targets, port, host, seed, tls: process.env.SIMULATOR_TLS?.trim().toLowerCase() !== 'false' });
   const types = new Map<string, number>();
   for (const t of targets) types.set(t.type, (types.get(t.type) ?? 0) + 1);
   process.stdout.write(
     `fleet simulator listening on ${server.url}\n` +
       `  fleet: ${fleetPath} (${targets.length} targets: ${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}), seed ${seed}\n` +
+      (server.tls ? `  self-signed certificate, SHA-256 fingerprint (pin it): ${server.tls.fingerprint256}\n` : '') +
+      `  Proxmox API per pve/pbs/pmg target: ${server.url}/targets/<name>/api2/json/...\n` +
       `  GET ${server.url}/targets/<name>/status   GET ${server.url}/targets   GET ${server.url}/stats   POST ${server.url}/stats/reset\n`,
   );
 
