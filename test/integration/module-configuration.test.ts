@@ -61,7 +61,10 @@ function baseOptions(): AdaptivePollingModuleOptions {
   };
 }
 
-async function boot(imports: Array<DynamicModule | typeof ConfigModule>, prefix?: string): Promise<{ app: INestApplication; http: HttpClient }> {
+async function boot(
+  imports: Array<DynamicModule | typeof ConfigModule>,
+  prefix?: string,
+): Promise<{ app: INestApplication; http: HttpClient }> {
   @Module({ imports, providers: [CountingPollers] })
   class HostModule {}
   const moduleRef = await Test.createTestingModule({ imports: [HostModule] }).compile();
@@ -74,7 +77,7 @@ async function boot(imports: Array<DynamicModule | typeof ConfigModule>, prefix?
 
 async function polledTwice(app: INestApplication): Promise<void> {
   const pollers = app.get(CountingPollers);
-  await eventually(async () => (pollers.polls.get('widget::w1') ?? 0) >= 2, 'widget::w1 was polled twice');
+  await eventually(() => Promise.resolve((pollers.polls.get('widget::w1') ?? 0) >= 2), 'widget::w1 was polled twice');
 }
 
 function configModule(values: Record<string, string>) {
@@ -140,9 +143,7 @@ describe('module configuration', () => {
     }
     @Module({ providers: [SharedPollingConfig], exports: [SharedPollingConfig] })
     class SharedConfigModule {}
-    const { app } = await boot([
-      AdaptivePollingModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedPollingConfig }),
-    ]);
+    const { app } = await boot([AdaptivePollingModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedPollingConfig })]);
     await polledTwice(app);
   });
 
@@ -153,7 +154,10 @@ describe('module configuration', () => {
   });
 
   it('mounts the routes under a custom base path, also below a global prefix (no /api/api)', async () => {
-    const { http } = await boot([AdaptivePollingModule.forRoot({ ...baseOptions(), api: { token: TOKEN, basePath: '/monitoring/' } })], 'api');
+    const { http } = await boot(
+      [AdaptivePollingModule.forRoot({ ...baseOptions(), api: { token: TOKEN, basePath: '/monitoring/' } })],
+      'api',
+    );
     expect((await http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN })).status).toBe(200);
     expect((await http.request('POST', '/api/monitoring/instances/widget%3A%3Aw1/pause', { token: TOKEN })).status).toBeLessThan(300);
     expect((await http.request('GET', '/api/api/monitoring/scheduler/health', { token: TOKEN })).status).toBe(404);
@@ -184,6 +188,8 @@ describe('module configuration', () => {
   });
 
   it('refuses a malformed base path, naming the field', () => {
-    expect(() => AdaptivePollingModule.forRoot({ ...baseOptions(), api: { token: TOKEN, basePath: 'a b' } })).toThrow(/api\.basePath: must be a URL path/);
+    expect(() => AdaptivePollingModule.forRoot({ ...baseOptions(), api: { token: TOKEN, basePath: 'a b' } })).toThrow(
+      /api\.basePath: must be a URL path/,
+    );
   });
 });

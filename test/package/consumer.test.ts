@@ -15,7 +15,16 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 const REPO = resolve(__dirname, '..', '..');
 const APP_SOURCES = join(__dirname, 'consumer-app');
 const API_TOKEN = 'consumer-test-token-0123456789';
-const OPTIONAL_PEERS = ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'pg', '@bull-board', '@nestjs/terminus', '@nestjs/swagger', 'prom-client'];
+const OPTIONAL_PEERS = [
+  'typeorm',
+  '@nestjs/typeorm',
+  'better-sqlite3',
+  'pg',
+  '@bull-board',
+  '@nestjs/terminus',
+  '@nestjs/swagger',
+  'prom-client',
+];
 
 const rootPackage = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const pinned = (name: string) => {
@@ -35,7 +44,12 @@ interface Variant {
 
 const variants: Variant[] = [
   { name: 'required peers only', dependencies: REQUIRED, files: ['main.ts'], withIntegrations: false },
-  { name: 'persistence (SQLite) and Prometheus', dependencies: [...REQUIRED, ...INTEGRATIONS], files: ['main.ts', 'integrations.ts'], withIntegrations: true },
+  {
+    name: 'persistence (SQLite) and Prometheus',
+    dependencies: [...REQUIRED, ...INTEGRATIONS],
+    files: ['main.ts', 'integrations.ts'],
+    withIntegrations: true,
+  },
 ];
 
 let workDir = '';
@@ -71,7 +85,10 @@ function waitForOutput(child: ChildProcess, output: () => string, predicate: (te
       if (predicate(output())) finish();
     };
     const onExit = (code: number | null) => fail(new Error(`the app exited (${code}) before ${what}:\n${output().slice(-3000)}`));
-    const timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${output().slice(-3000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${output().slice(-3000)}`)),
+      timeoutMs,
+    );
     const cleanup = () => {
       clearTimeout(timer);
       child.stdout?.off('data', check);
@@ -136,7 +153,12 @@ describe.each(variants)('the packed package in a fresh app: $name', (variant) =>
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitForOutput(child, () => output, (text) => /POLLED widget::w1 3\b/.test(text) && /LISTENING /.test(text), '3 polls of widget::w1');
+      await waitForOutput(
+        child,
+        () => output,
+        (text) => /POLLED widget::w1 3\b/.test(text) && /LISTENING /.test(text),
+        '3 polls of widget::w1',
+      );
       const base = /LISTENING (\S+)/.exec(output)?.[1] ?? '';
       const health = `${base}/api/monitoring/scheduler/health`;
       expect((await fetch(health, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(200);

@@ -16,11 +16,7 @@ export type { AdaptivePollingMetricsOptions, StandaloneMetricsServerOptions } fr
 export type { AdaptivePollingReplicaOptions } from './nest/replicas/replica-options';
 export type { AdaptivePollingHousekeepingOptions } from './nest/housekeeping/housekeeping-options';
 export type { RedisConnectionInput } from './engine/redis-connection';
-export type {
-  DurationInput,
-  PollingOptionsInput,
-  TypePollingOptionsInput,
-} from './core';
+export type { DurationInput, PollingOptionsInput, TypePollingOptionsInput } from './core';
 export type { TargetInput, TargetDefinition } from './core/target';
 
 // Decorators and what a poller sees

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -45,8 +45,12 @@ function exportedNames(files: Record<string, string>): { names: Record<string, s
     if (!symbol) throw new Error(`cannot read the exports of ${file}`);
     const exported = checker.getExportsOfModule(symbol);
     names[entry] = exported.map((s) => s.getName()).sort();
-    const isValue = (s: ts.Symbol) => ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0;
-    values[entry] = exported.filter(isValue).map((s) => s.getName()).sort();
+    const isValue = (s: ts.Symbol) =>
+      ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0;
+    values[entry] = exported
+      .filter(isValue)
+      .map((s) => s.getName())
+      .sort();
   }
   return { names, values };
 }
@@ -56,7 +60,7 @@ describe('public API', () => {
 
   it('every entry point exports exactly the committed names (api/public-api.json)', () => {
     if (process.env.UPDATE_PUBLIC_API) {
-      require('node:fs').writeFileSync(LIST_FILE, `${JSON.stringify(actual, null, 2)}\n`);
+      writeFileSync(LIST_FILE, `${JSON.stringify(actual, null, 2)}\n`);
     }
     const committed = JSON.parse(readFileSync(LIST_FILE, 'utf8')) as Record<string, string[]>;
     expect(actual).toEqual(committed);
@@ -66,7 +70,15 @@ describe('public API', () => {
     const root = actual['.'];
     // Run-time names: the module, decorators, services, errors and policy helpers; the rest are types.
     expect(values['.'].length).toBeLessThanOrEqual(40);
-    for (const internal of ['PollingEngine', 'PollingEngineHost', 'RedisLock', 'boundedLabel', 'buildSchedulerHealth', 'targetStateFromJobData', 'stableHash']) {
+    for (const internal of [
+      'PollingEngine',
+      'PollingEngineHost',
+      'RedisLock',
+      'boundedLabel',
+      'buildSchedulerHealth',
+      'targetStateFromJobData',
+      'stableHash',
+    ]) {
       expect(root).not.toContain(internal);
     }
   });

@@ -3,7 +3,4 @@ import { requireOptionalPeers } from './nest/optional-peers';
 
 requireOptionalPeers('nestjs-adaptive-polling/terminus', ['@nestjs/terminus']);
 
-export {
-  AdaptivePollingHealthIndicator,
-  type AdaptivePollingHealthDetails,
-} from './nest/health/adaptive-polling.health-indicator';
+export { AdaptivePollingHealthIndicator, type AdaptivePollingHealthDetails } from './nest/health/adaptive-polling.health-indicator';

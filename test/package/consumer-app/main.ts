@@ -29,8 +29,10 @@ function required(name: string): string {
 
 function integrations(): DynamicModule[] {
   if (process.env.WITH_INTEGRATIONS !== '1') return [];
-  // A variable keeps tsc from resolving the file in the required-peers-only variant.
+  // A variable keeps tsc from resolving the file in the required-peers-only variant;
+  // require (not import()) because the app is CommonJS, as most Nest apps are.
   const file = './integrations';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the optional file is loaded only in this variant
   const loaded = require(file) as { integrationModules(): DynamicModule[] };
   return loaded.integrationModules();
 }

@@ -42,7 +42,8 @@ export function routesMismatch(fixed: ApiRoutes, fromFactory: false | { basePath
     if (asked.basePath !== fixed.basePath) {
       return {
         field: 'api.basePath',
-        message: 'is set in the options factory: in forRootAsync, pass `api: { basePath }` next to useFactory (routes are fixed when the module is defined)',
+        message:
+          'is set in the options factory: in forRootAsync, pass `api: { basePath }` next to useFactory (routes are fixed when the module is defined)',
       };
     }
   }

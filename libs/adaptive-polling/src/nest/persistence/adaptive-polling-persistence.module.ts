@@ -8,11 +8,7 @@ import { dataSourceOptions } from './data-source-options';
 import { DeadLetterSweepTask } from './dead-letter-sweep.task';
 import { PERSISTENCE_ENTITIES } from './entities';
 import { ADAPTIVE_POLLING_DATA_SOURCE, ADAPTIVE_POLLING_PERSISTENCE_OPTIONS } from './persistence.constants';
-import {
-  resolvePersistenceOptions,
-  type AdaptivePollingPersistenceOptions,
-  type ResolvedPersistenceOptions,
-} from './persistence-options';
+import { resolvePersistenceOptions, type AdaptivePollingPersistenceOptions, type ResolvedPersistenceOptions } from './persistence-options';
 import { PersistenceQueryService } from './persistence-query.service';
 import { PersistenceRecorder } from './persistence-recorder';
 import { PersistenceRecovery } from './persistence-recovery';
