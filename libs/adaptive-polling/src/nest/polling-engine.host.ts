@@ -25,6 +25,8 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
   private readonly targetSources: Array<() => Promise<TargetDefinition[]>> = [];
   private readonly startup: { promise: Promise<void>; resolve: () => void };
   readonly engine: PollingEngine;
+  /** Targets the engine started with (static and stored ones); null before bootstrap. */
+  startupTargetCount: number | null = null;
 
   constructor(
     @Inject(ADAPTIVE_POLLING_CONFIG) readonly config: ResolvedModuleConfig,
@@ -81,6 +83,7 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
         unknown.map((t) => `target "${t.type}::${t.name}" has type "${t.type}", which no @Poller handles (known types: ${known})`),
       );
     }
+    this.startupTargetCount = targets.length;
     await this.engine.start(targets);
     this.startup.resolve();
   }

@@ -2,7 +2,7 @@
 
 export const METRICS_PREFIX_INVALID =
   'must be a Prometheus metric name prefix: a letter or "_" followed by letters, digits or "_"';
-export const METRICS_BOOLEAN = 'must be true or false';
+export const METRICS_BOOLEAN = 'must be true, false or "auto"';
 export const STANDALONE_SHAPE = 'must be true, false or an object { port, host, token }';
 export const STANDALONE_PORT = 'must be a whole number from 0 to 65535';
 export const STANDALONE_HOST = 'must be a non-empty string';

@@ -13,12 +13,15 @@ export interface AdaptivePollingMetricsOptions {
   /** Metric name prefix (default `pulse`): `pulse_monitor_poll_total`, ... */
   prefix?: string;
   /**
-   * One series per target (`instance="type::name"`, default true). Switch off
-   * for very large fleets: per-target metrics then carry `instance="all"`,
-   * aggregated per type (staleness, breaker state, failures and retry time:
-   * the worst target; dead-letter depth: the count; last success: the latest).
+   * One series per target (`instance="type::name"`). Off: per-target metrics
+   * carry `instance="all"`, aggregated per type (staleness, breaker state,
+   * failures and retry time: the worst target; dead-letter depth: the count;
+   * last success: the latest). Default `auto`: on while the fleet at start-up
+   * has at most `perTargetLabelLimit` targets, off (with a warning) above.
    */
-  perTargetLabels?: boolean;
+  perTargetLabels?: boolean | 'auto';
+  /** Most start-up targets for which `auto` keeps per-target labels (default 1000; about 28 series each). */
+  perTargetLabelLimit?: number;
   /**
    * Also serve `/metrics` on a separate node:http server (the seed's
    * 127.0.0.1:9091). Off by default; `true` for the defaults.
@@ -29,7 +32,8 @@ export interface AdaptivePollingMetricsOptions {
 /** The metrics options after defaults, validated at start-up. */
 export interface ResolvedMetricsOptions {
   prefix: string;
-  perTargetLabels: boolean;
+  perTargetLabels: boolean | 'auto';
+  perTargetLabelLimit: number;
   standalone: { port: number; host: string; token: string | null } | null;
 }
 

@@ -33,6 +33,7 @@ import {
   type DeadLetterDirectionLabel,
 } from './metric-labels';
 import { snapshotReadFailed } from './metrics-messages';
+import { decidePerTargetLabels } from './label-cardinality';
 import { ADAPTIVE_POLLING_METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
 import { PollCounts } from './poll-counts';
 import { PollingMetricSet } from './polling-metric-set';
@@ -57,6 +58,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   private readonly logger = new Logger('AdaptivePollingMetrics');
   private metricSet: PollingMetricSet | null = null;
   private resolvedOptions: ResolvedMetricsOptions | null = null;
+  private perTargetDecision: boolean | null = null;
   /** Poll totals and polls in flight, counted here and written at each read. */
   private readonly counts = new PollCounts();
   private readonly detachers: Array<() => void> = [];
@@ -82,6 +84,21 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   get options(): ResolvedMetricsOptions {
     this.resolvedOptions ??= this.refs.required<ResolvedMetricsOptions>(ADAPTIVE_POLLING_METRICS_OPTIONS, 'its metrics options');
     return this.resolvedOptions;
+  }
+
+  /**
+   * Whether series carry the target (`instance="type::name"`): `auto` is
+   * decided once, on first use (polls start after the engine did, so the
+   * start-up fleet is known by then).
+   */
+  get perTargetLabels(): boolean {
+    if (this.perTargetDecision === null) {
+      const { perTargetLabels, perTargetLabelLimit } = this.options;
+      const decision = decidePerTargetLabels(perTargetLabels, this.host.startupTargetCount ?? 0, perTargetLabelLimit);
+      if (decision.warning) this.logger.warn(decision.warning);
+      this.perTargetDecision = decision.perTargetLabels;
+    }
+    return this.perTargetDecision;
   }
 
   /** Built on first use, once the polling module's options can be read. */
@@ -185,7 +202,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   private targetLabels(ref: { key: string; type: string }): { instance_type: string; instance: string } {
     return {
       instance_type: labelValue(ref.type),
-      instance: this.options.perTargetLabels ? labelValue(ref.key) : ALL_INSTANCES_LABEL_VALUE,
+      instance: this.perTargetLabels ? labelValue(ref.key) : ALL_INSTANCES_LABEL_VALUE,
     };
   }
 
@@ -211,7 +228,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
 
   /** Per-target series are per key; without per-target labels a type's targets share one. */
   private seriesOf(key: string, labels: { instance_type: string }): string {
-    return this.options.perTargetLabels ? key : labels.instance_type;
+    return this.perTargetLabels ? key : labels.instance_type;
   }
 
   private countTransition(ref: TargetRef, event: PollEvent): void {
@@ -262,7 +279,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   }
 
   private forgetTarget(ref: { key: string; type: string }): void {
-    if (!this.options.perTargetLabels) return;
+    if (!this.perTargetLabels) return;
     const labels = this.targetLabels(ref);
     this.counts.forget(this.seriesOf(ref.key, labels));
     for (const result of POLL_RESULTS) this.set.pollTotal.remove({ ...labels, result });
@@ -289,7 +306,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       const values = snapshotGaugeValues({
         snapshots: await engine.snapshots(),
         nowMs: config.clock(),
-        perTargetLabels: this.options.perTargetLabels,
+        perTargetLabels: this.perTargetLabels,
         knownTypes: Object.keys(config.polling.perType),
         maxIntervalMs: (type) => optionsForType(config.polling, type).intervals.maxMs,
         dueSoonWindowMs: DUE_SOON_WINDOW_MS,

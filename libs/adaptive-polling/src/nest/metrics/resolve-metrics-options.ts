@@ -1,5 +1,6 @@
 import { PollingOptionsError } from '../../core/errors';
 import type { OptionProblem } from '../../core/types';
+import { DEFAULT_PER_TARGET_LABEL_LIMIT } from './label-cardinality';
 import { DEFAULT_METRICS_PREFIX } from './metric-definitions';
 import {
   METRICS_BOOLEAN,
@@ -33,8 +34,14 @@ export function resolveMetricsOptions(options: AdaptivePollingMetricsOptions | u
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
     problems.push({ field: 'metrics.prefix', message: METRICS_PREFIX_INVALID });
   }
-  const perTargetLabels = metrics.perTargetLabels ?? true;
-  if (typeof perTargetLabels !== 'boolean') problems.push({ field: 'metrics.perTargetLabels', message: METRICS_BOOLEAN });
+  const perTargetLabels = metrics.perTargetLabels ?? 'auto';
+  if (typeof perTargetLabels !== 'boolean' && perTargetLabels !== 'auto') {
+    problems.push({ field: 'metrics.perTargetLabels', message: METRICS_BOOLEAN });
+  }
+  const perTargetLabelLimit = metrics.perTargetLabelLimit ?? DEFAULT_PER_TARGET_LABEL_LIMIT;
+  if (typeof perTargetLabelLimit !== 'number' || !Number.isInteger(perTargetLabelLimit) || perTargetLabelLimit < 0) {
+    problems.push({ field: 'metrics.perTargetLabelLimit', message: 'must be a whole number >= 0' });
+  }
 
   let standalone: ResolvedMetricsOptions['standalone'] = null;
   const raw = metrics.standalone ?? false;
@@ -60,5 +67,5 @@ export function resolveMetricsOptions(options: AdaptivePollingMetricsOptions | u
   if (problems.length > 0) {
     throw new PollingOptionsError(problems, metricsOptionsSummary(problems.map((p) => `${p.field}: ${p.message}`)));
   }
-  return { prefix, perTargetLabels, standalone };
+  return { prefix, perTargetLabels, perTargetLabelLimit, standalone };
 }
