@@ -17,7 +17,7 @@ describe('bench harness', () => {
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    const result = JSON.parse(lines[0]) as Record<string, unknown>;
     for (const key of ['throughputRatio', 'redisCommandsRatio', 'latenessP99Ms', 'latenessP99MsRedisHz100', 'rssMb10k', 'healthP95Ms10k', 'machine', 'throughput', 'lateness', 'scale', 'goals']) {
       expect(result).toHaveProperty(key);
     }

@@ -90,8 +90,8 @@ describe('engine on a real Redis', () => {
       return s?.state?.deadLetter ? s : null;
     }, 'locked is dead-lettered');
     expect(recorder.count('scripted::locked')).toBe(1);
-    expect(snap!.state!.deadLetter!.reason).toBe('permanent_failure');
-    expect(snap!.state!.nextRunAtMs! - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(snap.state!.deadLetter!.reason).toBe('permanent_failure');
+    expect(snap.state!.nextRunAtMs! - Date.now()).toBeGreaterThan(29 * 60_000);
   });
 
   it('parks a target after 5 transient failures', async () => {
@@ -107,7 +107,7 @@ describe('engine on a real Redis', () => {
     }, 'down is dead-lettered');
     expect(snap.state!.deadLetter!.reason).toBe('max_retry_attempts');
     expect(recorder.count('scripted::down')).toBe(5);
-    expect(snap!.state!.nextRunAtMs! - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(snap.state!.nextRunAtMs! - Date.now()).toBeGreaterThan(29 * 60_000);
   });
 
   it('opens the breaker after 3 failures, lets exactly one half-open probe through, closes on success', async () => {
@@ -139,6 +139,7 @@ describe('engine on a real Redis', () => {
     recorder.behaviours.set('hang', (ctx) => new Promise((_, reject) => {
       ctx.signal.addEventListener('abort', () => {
         abortedBy = ctx.signal.reason;
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the signal carries, as a fetch would
         reject(ctx.signal.reason);
       });
     }));
@@ -211,7 +212,7 @@ describe('engine on a real Redis', () => {
     const b = await start(recorder, { queueName, targets: [scripted('s')], polling });
     for (let n = 1; n <= 3; n++) {
       // Read before the poll too, so the next read has a state to (wrongly) reuse.
-      const before = (await a.engine.snapshots())[0]!;
+      const before = (await a.engine.snapshots())[0];
       expect(before.state?.totals.polls ?? 0).toBe(n - 1);
       const finished = Promise.race([
         waitForEvent<Finished>(a.engine.events, 'poll:finished'),
@@ -220,7 +221,7 @@ describe('engine on a real Redis', () => {
       expect(await a.engine.triggerNow('scripted::s')).toBe(true);
       const event = await finished;
       const after = await eventually(async () => {
-        const snap = (await a.engine.snapshots())[0]!;
+        const snap = (await a.engine.snapshots())[0];
         return !snap.running && snap.state?.totals.polls === n ? snap : null;
       }, `poll ${n} in the snapshot`);
       expect(after.state!.lastPollAtMs).toBe(event.decision.state.lastPollAtMs);

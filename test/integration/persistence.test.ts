@@ -98,6 +98,7 @@ beforeAll(async () => {
   // Everything the apps log or print, to check that no secret ever appears.
   // (@nestjs/testing silences warnings, so the Logger calls are captured too.)
   for (const level of ['log', 'warn', 'error'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the right `this`
     const original = Logger.prototype[level];
     vi.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown, ...rest: unknown[]) {
       output.push([message, ...rest].map((part) => (part instanceof Error ? `${part.message} ${part.stack}` : String(part))).join(' '));
@@ -109,7 +110,7 @@ beforeAll(async () => {
     vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
       output.push(String(chunk));
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write);
+    }));
   }
 });
 

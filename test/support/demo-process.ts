@@ -55,8 +55,8 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 30_000)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
 
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -68,8 +68,8 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 30_000)
         resolveUrl(match[1].replace('[::1]', '127.0.0.1'));
       }
     };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`demo exited with ${code} before starting:\n${output}`));

@@ -25,7 +25,7 @@ export async function listenForTests(app: INestApplication): Promise<HttpClient>
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
       const response = await fetch(`${baseUrl}${path}`, { method, headers });
       const text = await response.text();
-      let json: unknown = null;
+      let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {

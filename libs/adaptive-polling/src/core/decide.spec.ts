@@ -363,10 +363,10 @@ describe('decide: whole lives in virtual time (min 5 s, max 10 s: short-mode bac
     const times = polls.map((p) => p.atMs);
     // 0, +0.75 s, +1.5 s, breaker open 3 s, reopened 6 s (plus 50 ms per poll), then parked.
     expect(times.slice(0, 5)).toEqual([0, 800, 2350, 5400, 11_450]);
-    const parkedAtMs = times[4]! + 50;
+    const parkedAtMs = times[4] + 50;
     expect(polls.filter((p) => p.atMs < parkedAtMs + 30 * MINUTE_MS)).toHaveLength(5);
     expect(times.slice(5)).toEqual([1, 2, 3].map((k) => parkedAtMs + k * 30 * MINUTE_MS + (k - 1) * 50));
-    expect(polls[4]!.decision.events).toContainEqual(expect.objectContaining({ type: 'dead_letter_in', reason: 'max_retry_attempts' }));
+    expect(polls[4].decision.events).toContainEqual(expect.objectContaining({ type: 'dead_letter_in', reason: 'max_retry_attempts' }));
   });
 
   it('an unauthorized (401) target is polled exactly once per 30 min', () => {

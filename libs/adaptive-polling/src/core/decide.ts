@@ -213,7 +213,7 @@ function successIntervalMs(
 }
 
 function decideFailure(input: DecisionInput, outcome: Extract<PollOutcome, { kind: 'failure' }>): Decision {
-  const { state, now, options } = input;
+  const { state, now } = input;
   const failure = classifyFailure(outcome.error, { classifier: input.classifier, now });
   const recorded: TargetPollState = {
     ...state,

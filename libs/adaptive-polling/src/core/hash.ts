@@ -44,7 +44,7 @@ function canonicalJson(value: unknown, ancestors: Set<object>): string | undefin
       return undefined;
   }
 
-  const object = value as object;
+  const object = value;
   if (ancestors.has(object)) throw new TypeError(hashCircularResult());
   ancestors.add(object);
   try {

@@ -19,6 +19,7 @@ export function showValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and arrays are described above
   return String(value);
 }
 

@@ -1,5 +1,8 @@
 import type { OptionProblem } from './types';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what names may not hold
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/;
+
 /**
  * A target (the seed calls it an instance): one remote endpoint polled by the
  * poller registered for its `type`. Its key `type::name` names it everywhere:
@@ -64,7 +67,7 @@ export function validateTargetInput(input: unknown, path: string): OptionProblem
     problems.push({ field: `${path}.name`, message: 'must be a non-empty string' });
   } else if (name.length > MAX_NAME_LENGTH) {
     problems.push({ field: `${path}.name`, message: `must be at most ${MAX_NAME_LENGTH} characters` });
-  } else if (/[\u0000-\u001f]/.test(name)) {
+  } else if (CONTROL_CHARACTERS.test(name)) {
     problems.push({ field: `${path}.name`, message: 'must not contain control characters' });
   }
   if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {

@@ -43,6 +43,7 @@ export function runWithTimeout<T>(run: (abort: PollAbort) => T | Promise<T>, tim
   try {
     result = run(abort);
   } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- whatever the poller threw, classified later
     return Promise.reject(error);
   }
   if (!isThenable(result)) return Promise.resolve(result);
@@ -69,6 +70,7 @@ export function runWithTimeout<T>(run: (abort: PollAbort) => T | Promise<T>, tim
         if (settle()) resolve(value);
       },
       (error: unknown) => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the poller's own rejection, classified later
         if (settle()) reject(error);
       },
     );

@@ -78,7 +78,7 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
     return this.lastErrorText;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;

@@ -92,6 +92,8 @@ export class RollupFlushTask implements OnModuleInit {
       try {
         await this.upsert(rows);
       } catch (error) {
+        // Only the scrubbed text goes on: the raw error may carry the database URL's password.
+        // eslint-disable-next-line preserve-caught-error
         throw new Error(persistenceMessages.rollupFlushFailed(this.connection.recordError(error)));
       }
       rowsWritten += rows.length;
