@@ -47,7 +47,7 @@ function fleetFile(targets: unknown[]): string {
 
 async function simulator(fleetPath: string): Promise<RunningFleetServer> {
   const { loadFleetFile } = await import('@app/fleet-sim');
-  const server = await startFleetServer({ fleet: loadFleetFile(fleetPath), port: 0 });
+  const server = await startFleetServer({ fleet: loadFleetFile(fleetPath), port: 0, tls: false });
   simulators.push(server);
   return server;
 }

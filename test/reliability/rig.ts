@@ -43,7 +43,7 @@ export class ReliabilityRig {
     rig.fleetPath = join(rig.workDir, 'fleet.json');
     writeFileSync(rig.fleetPath, JSON.stringify({ targets }));
     const { loadFleetFile } = await import('@app/fleet-sim');
-    rig.simulator = await startFleetServer({ fleet: loadFleetFile(rig.fleetPath), port: 0 });
+    rig.simulator = await startFleetServer({ fleet: loadFleetFile(rig.fleetPath), port: 0, tls: false });
     return rig;
   }
 

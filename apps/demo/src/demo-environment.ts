@@ -61,7 +61,7 @@ export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<De
   if (simulatorUrl) {
     simulatorDescription = `${simulatorUrl} (DEMO_SIMULATOR_URL)`;
   } else {
-    const simulator = await startFleetServer({ fleet: fleetFile, port: 0 });
+    const simulator = await startFleetServer({ fleet: fleetFile, port: 0, tls: false }); // the demo's pollers speak plain HTTP
     simulatorUrl = simulator.url;
     simulatorDescription = `in-process at ${simulatorUrl}`;
     stops.push(() => simulator.close());
