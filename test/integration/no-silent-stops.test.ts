@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEventMap, IntervalPolicy } from 'nestjs-adaptive-polling';
+import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
+import { eventually, waitForEvent } from '../support/events';
+import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
+
+type EngineError = EngineEventMap['engine:error'][0];
+
+const redis = usePrivateRedis();
+const apps = useClosedAfterEach<ScriptedApp>();
+let queueSeq = 0;
+
+function freshQueue(): string {
+  queueSeq += 1;
+  return `silent-stops-${queueSeq}`;
+}
+
+async function start(recorder: PollRecorder, options: Partial<Parameters<typeof startScriptedApp>[1]> & { queueName: string }) {
+  const app = await startScriptedApp(recorder, { redis: redis.url, polling: fastPolling(), ...options });
+  apps.push(app);
+  return app;
+}
+
+async function failedCount(queueName: string): Promise<number> {
+  return redis.client.zcard(`bull:${queueName}:failed`);
+}
+
+/** A fixed 100 ms policy that throws on its `failOn`-th call. */
+function throwingPolicy(failOn: number): IntervalPolicy & { calls: number } {
+  const policy = {
+    name: 'throws-once',
+    calls: 0,
+    nextInterval() {
+      policy.calls += 1;
+      if (policy.calls === failOn) throw new Error('policy bug');
+      return { intervalMs: 100, state: null };
+    },
+  };
+  return policy;
+}
+
+describe('no silent stops', () => {
+  it('a policy that throws on one call: polled again within 2 base intervals, error counted, failed set empty', async () => {
+    const recorder = new PollRecorder();
+    const queueName = freshQueue();
+    const policy = throwingPolicy(2);
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 'p', type: 'scripted' }],
+      policies: [policy],
+      polling: fastPolling({ policy: 'throws-once' }),
+    });
+    const errors: EngineError[] = [];
+    engine.events.on('engine:error', (e) => errors.push(e));
+    const failedAt = await eventually(async () => (policy.calls >= 2 ? Date.now() : null), 'the policy threw');
+    const pollsAtFailure = recorder.count('scripted::p');
+    await eventually(async () => recorder.count('scripted::p') >= pollsAtFailure + 1, 'polled again after the throw', 5_000);
+    // Two base intervals (200 ms), plus scheduling slack on a loaded machine.
+    expect(Date.now() - failedAt).toBeLessThan(200 + 1_000);
+    await eventually(async () => recorder.count('scripted::p') >= pollsAtFailure + 3, 'keeps its schedule', 5_000);
+    expect(errors.map((e) => [e.key, e.stage])).toEqual([['scripted::p', 'decide']]);
+    expect(errors[0]!.message).toContain('policy bug');
+    expect(await failedCount(queueName)).toBe(0);
+    const snap = await engine.snapshot('scripted::p');
+    expect(snap!.scheduled).toBe(true);
+  });
+
+  it('a classifier that throws: polled again, error counted and recorded in state, failed set empty', async () => {
+    const recorder = new PollRecorder();
+    recorder.behaviours.set('c', (_ctx, n) => {
+      if (n === 1) throw new Error('upstream said no');
+      return { n };
+    });
+    const queueName = freshQueue();
+    let classified = 0;
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 'c', type: 'scripted' }],
+      classifier: () => {
+        classified += 1;
+        throw new Error('classifier bug');
+      },
+    });
+    const error = await waitForEvent<EngineError>(engine.events, 'engine:error', (e) => e.key === 'scripted::c');
+    expect(error.stage).toBe('decide');
+    expect(classified).toBe(1);
+    await eventually(async () => recorder.count('scripted::c') >= 3, 'polled again after the classifier threw', 5_000);
+    expect(await failedCount(queueName)).toBe(0);
+  });
+
+  it('a failed state write emits no event, and the target is polled again', async () => {
+    const recorder = new PollRecorder();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    recorder.behaviours.set('w', async (_ctx, n) => {
+      if (n === 1) await gate;
+      return { n };
+    });
+    const queueName = freshQueue();
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 'w', type: 'scripted' }],
+      // Hourly: the first poll runs only when the test triggers it.
+      polling: fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' }),
+      stalledIntervalMs: 1_000,
+    });
+    const started = waitForEvent(engine.events, 'poll:started');
+    await engine.triggerNow('scripted::w');
+    await started;
+    const finished: unknown[] = [];
+    engine.events.on('poll:finished', (e) => finished.push(e));
+    // Another worker's token on the lock: the lock-checked write must fail.
+    const lockKey = `bull:${queueName}:target-${encodeURIComponent('scripted::w')}:lock`;
+    await redis.client.set(lockKey, 'someone-else', 'PX', 1_000);
+    const commitFailed = waitForEvent<EngineError>(engine.events, 'engine:error', (e) => e.stage === 'commit');
+    release();
+    await commitFailed;
+    expect(finished).toEqual([]);
+    // Once the foreign lock expires, the stalled check gives the job back.
+    await eventually(async () => recorder.count('scripted::w') >= 2, 'polled again', 10_000);
+    expect(await failedCount(queueName)).toBe(0);
+  });
+
+  it('the rebuild after Redis loss keeps a run-time pause of a static target', async () => {
+    const recorder = new PollRecorder();
+    const queueName = freshQueue();
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 's1', type: 'scripted' }, { name: 's2', type: 'scripted' }],
+      reconcileIntervalMs: 300,
+    });
+    await engine.setPaused('scripted::s1', true);
+    const rebuilt = waitForEvent(engine.events, 'schedule:rebuilt', () => true, 10_000);
+    await redis.client.flushall();
+    await rebuilt;
+    expect((await engine.getTarget('scripted::s1'))!.paused).toBe(true);
+    const stored = JSON.parse((await redis.client.hget(`bull:${queueName}:ap:targets`, 'scripted::s1'))!);
+    expect(stored.paused).toBe(true);
+  });
+});
