@@ -65,10 +65,11 @@ describe('no silent stops', () => {
     expect(snap!.scheduled).toBe(true);
   });
 
-  it('a classifier that throws: polled again, error counted and recorded in state, failed set empty', async () => {
+  it('a classifier that throws: the built-in rules classify, the error is recorded, polled again, failed set empty', async () => {
     const recorder = new PollRecorder();
+    // The second poll fails: the first lets the test attach its listener.
     recorder.behaviours.set('c', (_ctx, n) => {
-      if (n === 1) throw new Error('upstream said no');
+      if (n === 2) throw new Error('upstream said no');
       return { n };
     });
     const queueName = freshQueue();
@@ -81,10 +82,12 @@ describe('no silent stops', () => {
         throw new Error('classifier bug');
       },
     });
-    const error = await waitForEvent<EngineError>(engine.events, 'engine:error', (e) => e.key === 'scripted::c');
-    expect(error.stage).toBe('decide');
+    const failed = await waitForEvent<EngineEventMap['poll:finished'][0]>(engine.events, 'poll:finished', (e) => !e.success);
+    // Counted as a poll error (its category from the built-in rules), with the classifier's throw in the message.
+    expect(failed.failure!.message).toContain('custom failure classifier threw: classifier bug');
+    expect(failed.decision.state.lastError!.message).toContain('classifier bug');
     expect(classified).toBe(1);
-    await eventually(async () => recorder.count('scripted::c') >= 3, 'polled again after the classifier threw', 5_000);
+    await eventually(async () => recorder.count('scripted::c') >= 4, 'polled again after the classifier threw', 5_000);
     expect(await failedCount(queueName)).toBe(0);
   });
 

@@ -34,6 +34,18 @@ export interface OperatorActionEvent extends TargetRef {
   atMs: number;
 }
 
+/** Where in a poll run an unexpected error happened. */
+export type EngineErrorStage = 'operator_actions' | 'read_target' | 'decide' | 'poll' | 'commit';
+export const ENGINE_ERROR_STAGES: readonly EngineErrorStage[] = ['operator_actions', 'read_target', 'decide', 'poll', 'commit'];
+
+export interface EngineErrorEvent extends TargetRef {
+  stage: EngineErrorStage;
+  /** Redacted. */
+  message: string;
+  /** The run had sent `poll:started` (and will send no `poll:finished`). */
+  pollStarted: boolean;
+}
+
 export interface EngineEventMap {
   'poll:started': [PollStartedEvent];
   'poll:finished': [PollFinishedEvent];
@@ -45,6 +57,8 @@ export interface EngineEventMap {
   /** A definition changed (update, pause, resume). */
   'target:updated': [TargetRef & { definition: TargetDefinition }];
   'target:removed': [TargetRef];
+  /** An unexpected error in a poll run: the target was rescheduled at its backoff (or, at `commit`, left to the stalled check). */
+  'engine:error': [EngineErrorEvent];
   'schedule:rebuilt': [{ targets: number; reason: 'redis_lost' | 'jobs_missing'; jobsCreated: number }];
 }
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
 import { optionsForType } from '../core/options';
+import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
 import { EngineEvents } from './engine-events';
@@ -47,6 +48,8 @@ export interface PollingEngineConfig {
   clock: Clock;
   random: RandomSource;
   logger: EngineLogger;
+  /** Stall recoveries in a row (a poll that kills its process) that park a target; default 3. */
+  maxStallRecoveries?: number;
   /** Recovers state a fresh job should start with (e.g. dead letters from the database). */
   recoverState?: (key: string) => Promise<TargetPollState | null>;
 }
@@ -300,6 +303,8 @@ export class PollingEngine {
       random: config.random,
       backlog: () => this.backlogFactor,
       shutdown: this.shutdown.signal,
+      queue: this.queue,
+      maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
     this.worker = new Worker<PollJobData>(
@@ -323,6 +328,8 @@ export class PollingEngine {
       },
     );
     this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
+    // Logged once here; metrics count them, the run already rescheduled the target.
+    this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) =>
       config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`),
     );

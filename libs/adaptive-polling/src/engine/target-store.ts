@@ -104,9 +104,13 @@ export class TargetStore {
     return 'reloaded';
   }
 
-  /** Writes the local copy back after Redis lost it. */
-  async restore(extra: TargetDefinition[] = []): Promise<number> {
-    for (const def of extra) this.local.set(targetKey(def), def);
+  /**
+   * Writes the local copy back after Redis lost it: it holds the run-time
+   * changes (pauses, targets added or removed), so the start-up list is used
+   * only when there is no local copy at all, and never written over it.
+   */
+  async restore(fallback: TargetDefinition[] = []): Promise<number> {
+    if (this.local.size === 0) for (const def of fallback) this.local.set(targetKey(def), def);
     this.localRevision++;
     const defs = [...this.local.values()];
     await this.put(defs);

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { BreakerStateName, DeadLetterReason } from '../../core/types';
+import { DEAD_LETTER_REASONS, type BreakerStateName, type DeadLetterReason } from '../../core/types';
 import type {
   ManagementAction,
   RetryAllResult,
@@ -25,7 +25,7 @@ class SummaryBreakerDto {
 }
 
 class SummaryDeadLetterDto {
-  @ApiProperty({ enum: ['max_retry_attempts', 'permanent_failure'] }) reason!: DeadLetterReason;
+  @ApiProperty({ enum: DEAD_LETTER_REASONS }) reason!: DeadLetterReason;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) retryAt!: string | null;
   @ApiProperty() failures!: number;
   @ApiProperty({ description: 'Secrets redacted' }) lastError!: string;

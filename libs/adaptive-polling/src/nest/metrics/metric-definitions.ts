@@ -1,3 +1,4 @@
+import { ENGINE_ERROR_STAGES } from '../../engine/engine-events';
 import {
   BREAKER_STATES,
   DEAD_LETTER_DIRECTIONS,
@@ -174,6 +175,14 @@ export const POLLING_METRICS = {
     help: 'Scheduler replicas with a live heartbeat.',
     labels: [],
     scope: 'cluster',
+  },
+  engineErrors: {
+    name: 'scheduler_engine_errors_total',
+    type: 'counter',
+    help: 'Unexpected errors in poll runs, by stage; each run was rescheduled (at commit: handed back by the stalled check).',
+    labels: ['stage'],
+    labelValues: { stage: ENGINE_ERROR_STAGES },
+    scope: 'process',
   },
   persistenceUp: {
     name: 'scheduler_persistence_up',
