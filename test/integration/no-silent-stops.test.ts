@@ -124,6 +124,34 @@ describe('no silent stops', () => {
     expect(await failedCount(queueName)).toBe(0);
   });
 
+  it('reconcile re-creates a job found in the failed set, with its last known state', async () => {
+    const recorder = new PollRecorder();
+    const queueName = freshQueue();
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 'f', type: 'scripted' }],
+      polling: fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' }),
+      reconcileIntervalMs: 300,
+    });
+    await engine.triggerNow('scripted::f');
+    const polled = await eventually(async () => {
+      const s = await engine.snapshot('scripted::f');
+      return s?.state?.totals.polls === 1 ? s : null;
+    }, 'polled once');
+    // Put the job where a throw out of a run used to put it: BullMQ's failed set.
+    const jobId = `target-${encodeURIComponent('scripted::f')}`;
+    await redis.client.zrem(`bull:${queueName}:delayed`, jobId);
+    await redis.client.zadd(`bull:${queueName}:failed`, Date.now(), jobId);
+    const rebuilt = await waitForEvent<EngineEventMap['schedule:rebuilt'][0]>(engine.events, 'schedule:rebuilt', () => true, 10_000);
+    expect(rebuilt).toMatchObject({ reason: 'jobs_missing', jobsCreated: 1 });
+    expect(await failedCount(queueName)).toBe(0);
+    const after = await engine.snapshot('scripted::f');
+    expect(after!.scheduled).toBe(true);
+    expect(after!.state!.totals.polls).toBe(1);
+    expect(after!.state!.nextRunAtMs).toBe(polled.state!.nextRunAtMs);
+    expect(await redis.client.zscore(`bull:${queueName}:delayed`, jobId)).not.toBeNull();
+  });
+
   it('the rebuild after Redis loss keeps a run-time pause of a static target', async () => {
     const recorder = new PollRecorder();
     const queueName = freshQueue();

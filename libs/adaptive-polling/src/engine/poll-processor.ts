@@ -46,7 +46,7 @@ export interface PollProcessorDeps {
   backlog: () => number;
   /** Fires when this process shuts down; running polls are aborted. */
   shutdown: AbortSignal;
-  /** The queue the jobs belong to (its backend writes the reschedule). */
+  /** The queue the jobs belong to (it writes the reschedule). */
   queue: Queue;
   /** Stall recoveries in a row that park a target (reason `stalled`). */
   maxStallRecoveries: number;

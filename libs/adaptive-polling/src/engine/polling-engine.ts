@@ -11,6 +11,7 @@ import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
+import { jobKeyOf, lockKeyOf } from './bullmq-internals';
 import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
@@ -383,7 +384,7 @@ export class PollingEngine {
     const jobId = jobIdForTarget(key);
     const where = await this.operatorQueue.where(key, {
       jobId,
-      lock: `${this.jobKey(key)}:lock`,
+      lock: lockKeyOf(this.jobKey(key)),
       delayed: this.queue.keys.delayed,
     });
     if (where === 'delayed') {
@@ -414,7 +415,7 @@ export class PollingEngine {
   }
 
   private jobKey(key: string): string {
-    return `${this.config.prefix}:${this.config.queueName}:${jobIdForTarget(key)}`;
+    return jobKeyOf(this.queue, jobIdForTarget(key));
   }
 
   private async addJob(def: TargetDefinition, delayMs: number, state: TargetPollState | null = null): Promise<void> {
@@ -434,25 +435,44 @@ export class PollingEngine {
    * Adds the job of every target that has none (new targets, or all of them
    * after Redis lost its data). Existing jobs are left alone, so a restart
    * resumes the schedule instead of polling everything at once; new jobs are
-   * spread over one base interval.
+   * spread over one base interval. A job that ended (failed or completed:
+   * a poll job never should) counts as missing, and is re-created with the
+   * last state it carried.
    */
   private async ensureJobs(): Promise<number> {
     const defs = this.targets.list();
     if (defs.length === 0) return 0;
     const pipeline = this.redis.pipeline();
-    for (const def of defs) pipeline.exists(this.jobKey(targetKey(def)));
+    for (const def of defs) {
+      const jobId = jobIdForTarget(targetKey(def));
+      pipeline.exists(this.jobKey(targetKey(def)));
+      pipeline.zscore(this.queue.keys.failed, jobId);
+      pipeline.zscore(this.queue.keys.completed, jobId);
+    }
     const results = (await pipeline.exec()) ?? [];
     let created = 0;
     for (const [i, def] of defs.entries()) {
-      if (results[i]?.[1] === 1) continue;
+      const exists = results[3 * i]?.[1] === 1;
+      const ended = results[3 * i + 1]?.[1] != null || results[3 * i + 2]?.[1] != null;
+      if (exists && !ended) continue;
       const key = targetKey(def);
-      const state = this.config.recoverState ? await this.config.recoverState(key) : null;
+      const lastKnown = ended ? await this.takeEndedJobState(key) : null;
+      const state = lastKnown ?? (this.config.recoverState ? await this.config.recoverState(key) : null);
       const spreadMs = Math.floor(this.config.random() * this.config.options.intervals.baseMs);
       const delay = state?.nextRunAtMs ? Math.max(0, state.nextRunAtMs - this.config.clock()) : spreadMs;
       await this.addJob(def, delay, state);
       created++;
     }
     return created;
+  }
+
+  /** Removes an ended job, returning the state its data carried. */
+  private async takeEndedJobState(key: string): Promise<TargetPollState | null> {
+    const job = await this.queue.getJob(jobIdForTarget(key));
+    if (!job) return null;
+    const state = targetStateFromJobData(job.data);
+    await job.remove();
+    return state;
   }
 
   private async reconcile(): Promise<void> {
