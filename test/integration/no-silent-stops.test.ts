@@ -3,6 +3,7 @@ import type { EngineEventMap, IntervalPolicy } from 'nestjs-adaptive-polling';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually, waitForEvent } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 type EngineError = EngineEventMap['engine:error'][0];
 
@@ -122,6 +123,38 @@ describe('no silent stops', () => {
     // Once the foreign lock expires, the stalled check gives the job back.
     await eventually(async () => recorder.count('scripted::w') >= 2, 'polled again', 10_000);
     expect(await failedCount(queueName)).toBe(0);
+  });
+
+  it('Redis connections dropped in the middle of a run: polled again within 2 base intervals, failed set empty', async () => {
+    const proxy = await startTcpProxy(redis.server.host, redis.server.port);
+    try {
+      const recorder = new PollRecorder();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      recorder.behaviours.set('d', async (_ctx, n) => {
+        if (n === 2) await gate;
+        return { n };
+      });
+      const queueName = freshQueue();
+      const { engine } = await start(recorder, { redis: proxy.url, queueName, targets: [{ name: 'd', type: 'scripted' }] });
+      const errors: EngineError[] = [];
+      engine.events.on('engine:error', (e) => errors.push(e));
+      await eventually(async () => recorder.count('scripted::d') >= 2, 'the second poll is running');
+      // Every connection of the app (commands, worker, blocking) is cut while the poll runs.
+      expect(proxy.dropAll()).toBeGreaterThan(0);
+      const releasedAt = Date.now();
+      release();
+      await eventually(async () => recorder.count('scripted::d') >= 3, 'polled again after the drop', 10_000);
+      // Two base intervals (200 ms) plus ioredis' reconnect and load slack.
+      expect(Date.now() - releasedAt).toBeLessThan(200 + 2_000);
+      await eventually(async () => recorder.count('scripted::d') >= 5, 'keeps its schedule', 10_000);
+      expect(await failedCount(queueName)).toBe(0);
+      // A drop that failed a command was reported at its stage, and the run rescheduled.
+      for (const e of errors) expect(e.key).toBe('scripted::d');
+    } finally {
+      for (const app of apps.splice(0)) await app.close();
+      await proxy.close();
+    }
   });
 
   it('reconcile re-creates a job found in the failed set, with its last known state', async () => {
