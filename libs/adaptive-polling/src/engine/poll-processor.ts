@@ -5,7 +5,8 @@ import { redactSecrets } from '../core/redact';
 import { beginPoll, decide } from '../core/decide';
 import { stableHash } from '../core/hash';
 import { optionsForType } from '../core/options';
-import { applyOperatorAction, isOperatorAction } from '../core/operator-actions';
+import { applyOperatorAction } from '../core/operator-actions';
+import { decodeQueuedAction } from './queued-action';
 import { initialTargetState } from '../core/target-state';
 import { targetKey, type TargetDefinition } from '../core/target';
 import type {
@@ -156,10 +157,21 @@ export class PollProcessor {
     });
 
     for (const raw of pending) {
-      if (!isOperatorAction(raw)) continue; // e.g. 'refresh': the fresh read above was the point
+      const queued = decodeQueuedAction(raw, now);
+      // 'refresh' (or unknown): the fresh read above was the point.
+      if (!queued || queued.action === 'refresh') continue;
       const before = state;
-      state = progress.state = applyOperatorAction(state, raw, now, options).state;
-      emit('operator:applied', { ...ref, action: raw, before, after: state, atMs: now });
+      state = progress.state = applyOperatorAction(state, queued.action, now, options).state;
+      // What this run applied, to the state it found: the audit trail's truth.
+      emit('operator:applied', {
+        ...ref,
+        action: queued.action,
+        before,
+        after: state,
+        atMs: now,
+        actor: queued.actor,
+        askedAtMs: queued.askedAtMs,
+      });
     }
 
     if (def.paused) {

@@ -17,6 +17,7 @@ import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
 import { pollQueueOptions } from './poll-queue-options';
+import { encodeQueuedAction } from './queued-action';
 import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
 import { TargetStore } from './target-store';
 
@@ -70,6 +71,8 @@ interface DefinitionKeys {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 10;
+/** The actor of calls from the host app's own code (not the API). */
+export const CODE_ACTOR = 'code';
 const MIN_STALLED_CHECK_MS = 500;
 /** A watch of a running job looks again after 10 ms, then backs off to every 250 ms. */
 const WATCH_FIRST_PAUSE_MS = 10;
@@ -174,7 +177,7 @@ export class PollingEngine {
   // Registry
   // -------------------------------------------------------------------------
 
-  async addTarget(input: TargetInput): Promise<TargetDefinition> {
+  async addTarget(input: TargetInput, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const problems = validateTargetInput(input, 'target');
     if (problems.length > 0) throw new EngineInputError(problems);
     const def = normaliseTarget(input);
@@ -188,13 +191,14 @@ export class PollingEngine {
     await this.targets.put([def]);
     await this.addJob(def, 0);
     this.adjustConcurrency();
-    this.events.emit('target:added', { key, type: def.type, name: def.name, definition: def });
+    this.events.emit('target:added', { key, type: def.type, name: def.name, definition: def, actor });
     return def;
   }
 
   async updateTarget(
     key: string,
     patch: Partial<Pick<TargetDefinition, 'displayName' | 'connection' | 'metadata' | 'fixedIntervalMs'>>,
+    actor = CODE_ACTOR,
   ): Promise<TargetDefinition> {
     const current = await this.requireTarget(key);
     const next = { ...current, ...patch };
@@ -202,11 +206,11 @@ export class PollingEngine {
     if (problems.length > 0) throw new EngineInputError(problems);
     await this.targets.put([next]);
     await this.nudge(key, 'refresh');
-    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
+    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next, actor });
     return next;
   }
 
-  async removeTarget(key: string): Promise<TargetDefinition> {
+  async removeTarget(key: string, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const def = await this.requireTarget(key);
     await this.targets.remove(key);
     const removed = await this.queue.remove(jobIdForTarget(key));
@@ -214,17 +218,21 @@ export class PollingEngine {
     if (removed === 0) await this.nudge(key, 'refresh');
     else await this.operatorQueue.clear(key);
     this.adjustConcurrency();
-    this.events.emit('target:removed', { key, type: def.type, name: def.name });
+    this.events.emit('target:removed', { key, type: def.type, name: def.name, actor });
     return def;
   }
 
-  async setPaused(key: string, paused: boolean): Promise<TargetDefinition> {
-    const current = await this.requireTarget(key);
-    const next = { ...current, paused };
-    await this.targets.put([next]);
+  /** Pauses or resumes; `target:paused` tells what the registry actually changed (before and after). */
+  async setPaused(key: string, paused: boolean, actor = CODE_ACTOR): Promise<TargetDefinition> {
+    const askedAtMs = this.config.clock();
+    const applied = await this.targets.setPaused(key, paused);
+    if (!applied) throw new TargetNotFoundError(key);
+    const { before, after } = applied;
     await this.nudge(key, 'refresh');
-    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
-    return next;
+    const ref = { key, type: after.type, name: after.name };
+    this.events.emit('target:paused', { ...ref, before: before.paused, after: after.paused, actor, askedAtMs, atMs: this.config.clock() });
+    this.events.emit('target:updated', { ...ref, definition: after, actor });
+    return after;
   }
 
   async getTarget(key: string): Promise<TargetDefinition | undefined> {
@@ -250,10 +258,14 @@ export class PollingEngine {
   // Operator actions and reads
   // -------------------------------------------------------------------------
 
-  /** Queues a state action for the target's next run and runs it now. */
-  async applyAction(key: string, action: OperatorAction): Promise<void> {
+  /**
+   * Queues a state action for the target's next run and runs it now. The run
+   * that applies it reports `operator:applied` with the before and after it
+   * applied, the actor, and when it was asked.
+   */
+  async applyAction(key: string, action: OperatorAction, actor = CODE_ACTOR): Promise<void> {
     await this.requireTarget(key);
-    await this.nudge(key, action);
+    await this.nudge(key, encodeQueuedAction({ action, actor, askedAtMs: this.config.clock() }));
   }
 
   /** Runs the target's poll now (the breaker and dead-letter rules still apply). */
