@@ -36,6 +36,8 @@ export interface OperatorActionEvent extends TargetRef {
   /** Who asked: `operator:<name>` via the API, `code` from the host app. */
   actor: string;
   askedAtMs: number;
+  /** The definition's pause flag at the run (state summaries show it). */
+  paused: boolean;
 }
 
 /** A pause or resume as the registry applied it (compare-and-set on the definition). */
@@ -68,7 +70,7 @@ export interface EngineEventMap {
   'operator:applied': [OperatorActionEvent];
   'target:added': [TargetRef & { definition: TargetDefinition; actor: string }];
   /** A definition changed (update, pause, resume). */
-  'target:updated': [TargetRef & { definition: TargetDefinition; actor: string }];
+  'target:updated': [TargetRef & { definition: TargetDefinition; actor: string; pauseOnly?: boolean }];
   'target:removed': [TargetRef & { actor: string }];
   'target:paused': [PauseAppliedEvent];
   /** An unexpected error in a poll run: the target was rescheduled at its backoff (or, at `commit`, left to the stalled check). */

@@ -171,6 +171,7 @@ export class PollProcessor {
         atMs: now,
         actor: queued.actor,
         askedAtMs: queued.askedAtMs,
+        paused: def.paused,
       });
     }
 

@@ -228,10 +228,11 @@ export class PollingEngine {
     const applied = await this.targets.setPaused(key, paused);
     if (!applied) throw new TargetNotFoundError(key);
     const { before, after } = applied;
-    await this.nudge(key, 'refresh');
     const ref = { key, type: after.type, name: after.name };
+    // Sent before any other await: concurrent calls report in the order Redis applied them.
     this.events.emit('target:paused', { ...ref, before: before.paused, after: after.paused, actor, askedAtMs, atMs: this.config.clock() });
-    this.events.emit('target:updated', { ...ref, definition: after, actor });
+    await this.nudge(key, 'refresh');
+    this.events.emit('target:updated', { ...ref, definition: after, actor, pauseOnly: true });
     return after;
   }
 
