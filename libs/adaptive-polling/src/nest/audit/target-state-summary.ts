@@ -1,3 +1,4 @@
+import { gateTimeMs } from '../../core/schedule-rules';
 import { redactSecrets } from '../../core/redact';
 import type { TargetPollState } from '../../core/types';
 import type { TargetStateSummary } from '../api/monitoring-actions.types';
@@ -29,9 +30,6 @@ export function summarizeTargetState(state: TargetPollState, paused: boolean): T
 
 /** A resumed target is due at once, unless its breaker or dead-letter entry holds it longer. */
 export function resumedNextRun(state: TargetPollState, now: number): number {
-  let next = now;
-  if (state.deadLetter) next = Math.max(next, state.deadLetter.retryAtMs);
-  if (state.breaker.state === 'open' && state.breaker.retryAtMs !== null) next = Math.max(next, state.breaker.retryAtMs);
-  return next;
+  return gateTimeMs(state, now);
 }
 

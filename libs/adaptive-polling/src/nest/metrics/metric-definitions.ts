@@ -29,8 +29,8 @@ export interface MetricDefinition {
 
 export const DEFAULT_METRICS_PREFIX = 'pulse';
 
-/** Time a job counts as "due soon" (the seed's 12 s window). */
-export const DUE_SOON_WINDOW_MS = 12_000;
+/** Time a job counts as "due soon": the one rule in core/schedule-rules. */
+export { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
 
 const TARGET = ['instance_type', 'instance'] as const;
 const TYPE = ['instance_type'] as const;
