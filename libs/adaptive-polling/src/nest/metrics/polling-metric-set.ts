@@ -68,6 +68,8 @@ export class PollingMetricSet {
     this.persistenceUp = this.gauge(m.persistenceUp, collect);
     this.persistenceWriteFailures = this.counter(m.persistenceWriteFailures);
     this.engineErrors = this.counter(m.engineErrors);
+    // Every stage from 0: an alert on rate() sees the first error.
+    for (const stage of m.engineErrors.labelValues.stage) this.engineErrors.inc({ stage }, 0);
   }
 
   private common(definition: MetricDefinition) {
