@@ -78,6 +78,7 @@ describe('poison targets', () => {
   it('a poll that kills its process: after 3 takeovers the target is dead-lettered (stalled), the other keeps polling', async () => {
     await startOne();
     await startOne();
+    const startedAt = Date.now();
     let kills = 0;
     for (;;) {
       const holder = await eventually(
@@ -97,6 +98,7 @@ describe('poison targets', () => {
       expect(kills).toBeLessThanOrEqual(3);
       await startOne();
     }
+    console.log(`poison: ${kills} kills, parked ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the first poll began`);
     expect(kills).toBe(3);
     const state = await poisonState();
     expect(state!.deadLetter!.reason).toBe('stalled');

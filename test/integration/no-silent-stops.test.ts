@@ -57,6 +57,7 @@ describe('no silent stops', () => {
     const pollsAtFailure = recorder.count('scripted::p');
     await eventually(async () => recorder.count('scripted::p') >= pollsAtFailure + 1, 'polled again after the throw', 5_000);
     // Two base intervals (200 ms), plus scheduling slack on a loaded machine.
+    console.log(`policy throw: polled again ${Date.now() - failedAt} ms after the throw`);
     expect(Date.now() - failedAt).toBeLessThan(200 + 1_000);
     await eventually(async () => recorder.count('scripted::p') >= pollsAtFailure + 3, 'keeps its schedule', 5_000);
     expect(errors.map((e) => [e.key, e.stage])).toEqual([['scripted::p', 'decide']]);
@@ -146,6 +147,7 @@ describe('no silent stops', () => {
       release();
       await eventually(async () => recorder.count('scripted::d') >= 3, 'polled again after the drop', 10_000);
       // Two base intervals (200 ms) plus ioredis' reconnect and load slack.
+      console.log(`redis drop: polled again ${Date.now() - releasedAt} ms after the drop, ${errors.length} engine errors`);
       expect(Date.now() - releasedAt).toBeLessThan(200 + 2_000);
       await eventually(async () => recorder.count('scripted::d') >= 5, 'keeps its schedule', 10_000);
       expect(await failedCount(queueName)).toBe(0);
