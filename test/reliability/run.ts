@@ -17,6 +17,7 @@ import {
   type ScenarioResult,
 } from './scenarios';
 import { ALL_PERSISTENCE_SCENARIOS } from './persistence-scenarios';
+import { poisonTargetParked } from './poison-scenario';
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   kill9: killNineMidPoll,
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   sigterm: gracefulSigterm,
   hang: hungPollAborted,
   badinput: badInputAtStart,
+  poison: poisonTargetParked,
 };
 
 async function main(): Promise<void> {

@@ -73,6 +73,33 @@ function parked(current: DeadLetterState | null, request: ParkRequest): { deadLe
   };
 }
 
+/** Stall recoveries in a row that park a target (its poll killed the process each time). */
+export const DEFAULT_MAX_STALL_RECOVERIES = 3;
+
+/**
+ * A run that BullMQ handed back after a crash, `stallRecoveries` times in a
+ * row: at the limit the target is parked (reason `stalled`) instead of being
+ * polled again, so a poll that kills its process is not retaken forever.
+ * Returns null below the limit, or when it is already parked.
+ */
+export function parkStalledTarget(
+  state: TargetPollState,
+  stallRecoveries: number,
+  limit: number,
+  now: EpochMs,
+  options: DeadLetterOptions,
+): TargetStep | null {
+  if (stallRecoveries < limit) return null;
+  const { deadLetter, event } = parked(state.deadLetter, {
+    reason: 'stalled',
+    consecutiveFailures: state.consecutiveFailures,
+    lastError: `the poll was lost ${stallRecoveries} times in a row (its process stopped while polling)`,
+    now,
+    options,
+  });
+  return { state: { ...state, deadLetter, nextRunAtMs: deadLetter.retryAtMs }, events: [event] };
+}
+
 /** While parked, the only poll allowed is the retry attempt at/after `retryAtMs`. */
 export function deadLetterAllowsPoll(deadLetter: DeadLetterState | null, now: EpochMs): boolean {
   return deadLetter === null || now >= deadLetter.retryAtMs;

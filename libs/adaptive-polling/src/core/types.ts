@@ -149,7 +149,7 @@ export interface BreakerState {
   retryAtMs: EpochMs | null;
 }
 
-export const DEAD_LETTER_REASONS = ['max_retry_attempts', 'permanent_failure'] as const;
+export const DEAD_LETTER_REASONS = ['max_retry_attempts', 'permanent_failure', 'stalled'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export interface DeadLetterState {

@@ -31,7 +31,34 @@ export interface OperatorActionEvent extends TargetRef {
   action: OperatorAction;
   before: TargetPollState | null;
   after: TargetPollState | null;
+  /** When the run applied it. */
   atMs: number;
+  /** Who asked: `operator:<name>` via the API, `code` from the host app. */
+  actor: string;
+  askedAtMs: number;
+  /** The definition's pause flag at the run (state summaries show it). */
+  paused: boolean;
+}
+
+/** A pause or resume as the registry applied it (compare-and-set on the definition). */
+export interface PauseAppliedEvent extends TargetRef {
+  before: boolean;
+  after: boolean;
+  actor: string;
+  askedAtMs: number;
+  atMs: number;
+}
+
+/** Where in a poll run an unexpected error happened. */
+export type EngineErrorStage = 'operator_actions' | 'read_target' | 'decide' | 'poll' | 'commit';
+export const ENGINE_ERROR_STAGES: readonly EngineErrorStage[] = ['operator_actions', 'read_target', 'decide', 'poll', 'commit'];
+
+export interface EngineErrorEvent extends TargetRef {
+  stage: EngineErrorStage;
+  /** Redacted. */
+  message: string;
+  /** The run had sent `poll:started` (and will send no `poll:finished`). */
+  pollStarted: boolean;
 }
 
 export interface EngineEventMap {
@@ -41,10 +68,13 @@ export interface EngineEventMap {
   'poll:skipped': [TargetRef & { reason: string }];
   transition: [TransitionEvent];
   'operator:applied': [OperatorActionEvent];
-  'target:added': [TargetRef & { definition: TargetDefinition }];
+  'target:added': [TargetRef & { definition: TargetDefinition; actor: string }];
   /** A definition changed (update, pause, resume). */
-  'target:updated': [TargetRef & { definition: TargetDefinition }];
-  'target:removed': [TargetRef];
+  'target:updated': [TargetRef & { definition: TargetDefinition; actor: string; pauseOnly?: boolean }];
+  'target:removed': [TargetRef & { actor: string }];
+  'target:paused': [PauseAppliedEvent];
+  /** An unexpected error in a poll run: the target was rescheduled at its backoff (or, at `commit`, left to the stalled check). */
+  'engine:error': [EngineErrorEvent];
   'schedule:rebuilt': [{ targets: number; reason: 'redis_lost' | 'jobs_missing'; jobsCreated: number }];
 }
 

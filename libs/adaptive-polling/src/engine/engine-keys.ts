@@ -22,7 +22,8 @@ export function engineKeys(prefix: string, queueName: string): EngineKeys {
     targetsVersion: `${base}:targets:version`,
     ops: (targetKey) => `${base}:ops:${targetKey}`,
     replicaPrefix: `${base}:replica`,
-    lock: (name) => `${base}:lock:${name}`,
+    // Not BullMQ's job locks (those live in bullmq-internals.ts): our housekeeping tasks'.
+    lock: (name) => `${base}:task-lock:${name}`,
   };
 }
 

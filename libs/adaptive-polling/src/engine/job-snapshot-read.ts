@@ -1,15 +1,16 @@
 import type { Redis } from 'ioredis';
+import { DATA_FIELD, LOCK_SUFFIX } from './bullmq-internals';
 
 /**
- * For each job key: its `data` field (false when the hash is missing) and
- * whether its `:lock` key exists (0/1). False, not nil, keeps the reply
+ * For each job key: its data field (false when the hash is missing) and
+ * whether its lock key exists (0/1). False, not nil, keeps the reply
  * array dense.
  */
 const READ_JOBS = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  out[2 * i - 1] = redis.call('HGET', key, 'data') or false
-  out[2 * i] = redis.call('EXISTS', key .. ':lock')
+  out[2 * i - 1] = redis.call('HGET', key, '${DATA_FIELD}') or false
+  out[2 * i] = redis.call('EXISTS', key .. '${LOCK_SUFFIX}')
 end
 return out`;
 

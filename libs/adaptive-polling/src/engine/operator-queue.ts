@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { EngineKeys } from './engine-keys';
+import { PROGRESS_FIELD } from './bullmq-internals';
 
 /** At most this many pending actions are applied in one run. */
 const DRAIN_BATCH = 100;
 
 /**
- * What the target's job carries (in BullMQ's `progress` field, which the
+ * What the target's job carries (in BullMQ's progress field, which the
  * worker reads with the job anyway) while operator actions wait for it. A run
  * drains the list only when it sees this mark, so a plain poll pays no round
  * trip for operator actions. Only the drain clears the mark, and only once the
@@ -18,14 +19,14 @@ const PENDING_ACTIONS_MARK_JSON = JSON.stringify(PENDING_ACTIONS_MARK);
 /** Queues the action and marks the job (if it exists: never a stray job hash), atomically. */
 const PUSH_SCRIPT = `
 redis.call('RPUSH', KEYS[2], ARGV[2])
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'progress', ARGV[1]) end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], '${PROGRESS_FIELD}', ARGV[1]) end
 return 1`;
 
 /** Pops a batch and, when that empties the list, clears the mark in the same step. */
 const DRAIN_SCRIPT = `
 local popped = redis.call('LPOP', KEYS[1], ARGV[1]) or {}
 local left = redis.call('LLEN', KEYS[1])
-if left == 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], 'progress', 0) end
+if left == 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], '${PROGRESS_FIELD}', 0) end
 return {popped, left}`;
 
 /**

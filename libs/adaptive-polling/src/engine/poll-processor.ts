@@ -1,8 +1,12 @@
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
+import { backoffDelayMs } from '../core/backoff';
+import { parkStalledTarget } from '../core/dead-letter';
+import { redactSecrets } from '../core/redact';
 import { beginPoll, decide } from '../core/decide';
 import { changeHashOf } from '../core/change-signal';
 import { optionsForType } from '../core/options';
-import { applyOperatorAction, isOperatorAction } from '../core/operator-actions';
+import { applyOperatorAction } from '../core/operator-actions';
+import { decodeQueuedAction } from './queued-action';
 import { initialTargetState } from '../core/target-state';
 import { targetKey, type TargetDefinition } from '../core/target';
 import type {
@@ -15,7 +19,8 @@ import type {
   TypePollingOptions,
 } from '../core/types';
 import type { PolicyRegistry } from '../core/policies/registry';
-import type { EngineEvents, TargetRef } from './engine-events';
+import type { EngineErrorStage, EngineEventMap, EngineEvents, TargetRef } from './engine-events';
+import { moveToDelayedWithData, stallRecoveriesOf } from './bullmq-internals';
 import type { PollHandler } from './poll-handler';
 import { PollShutdownError } from './poll-handler';
 import { runWithTimeout } from './run-with-timeout';
@@ -42,24 +47,43 @@ export interface PollProcessorDeps {
   backlog: () => number;
   /** Fires when this process shuts down; running polls are aborted. */
   shutdown: AbortSignal;
+  /** The queue the jobs belong to (it writes the reschedule). */
+  queue: Queue;
+  /** Stall recoveries in a row that park a target (reason `stalled`). */
+  maxStallRecoveries: number;
 }
 
 const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false }) as DrainedActions;
 
-type DelayOptions = { skipAttempt: boolean; fieldsToUpdate: Record<string, string | number> };
+/** What one run decided: written in one commit, its events sent only once the write landed. */
+interface RunVerdict {
+  state: TargetPollState | null;
+  nextRunAtMs: number;
+  now: number;
+  /** More operator actions wait: run again at once. */
+  runAgain: boolean;
+  events: Array<() => void>;
+}
 
-/** BullMQ keeps the lock-checked reschedule on its (protected) backend. */
-interface DelayingBackend {
-  moveToDelayed(jobId: string, timestamp: number, delay: number, token: string, opts: DelayOptions): Promise<unknown>;
+/** What a run knows so far: an error at any stage is handled from here. */
+interface RunProgress {
+  stage: EngineErrorStage;
+  ref: TargetRef | null;
+  options: TypePollingOptions | null;
+  state: TargetPollState | null;
+  runAgain: boolean;
+  pollStarted: boolean;
 }
 
 /**
  * The hot path: one run of one target's job. It applies pending operator
  * actions, asks the core whether the poll may run, runs the poller with its
  * timeout, asks the core for the decision, and writes the new state together
- * with the next run in one Lua call (BullMQ's lock-checked moveToDelayed with
- * the job data as a field to update), so the state every replica reads and
- * the schedule never disagree.
+ * with the next run in one Lua call, so the state every replica reads and the
+ * schedule never disagree. Every branch yields a verdict; `commit` is the one
+ * exit. An unexpected error anywhere reschedules the target at its backoff
+ * (recorded in its state and reported as `engine:error`): a poll job never
+ * lands in BullMQ's failed set.
  */
 export class PollProcessor {
   /** Options per type: resolved options never change, and optionsForType copies them. */
@@ -77,7 +101,30 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
+    const progress: RunProgress = { stage: 'operator_actions', ref: null, options: null, state: null, runAgain: false, pollStarted: false };
+    let verdict: RunVerdict | null;
+    let failure: { error: unknown; stage: EngineErrorStage } | null = null;
+    try {
+      verdict = await this.run(job, progress);
+    } catch (error) {
+      failure = { error, stage: progress.stage };
+      verdict = this.afterError(job, progress, error);
+    }
+    // null: the target was removed, and completing the job removes it.
+    if (verdict !== null) await this.commit(job, token, verdict, progress, failure);
+  }
+
+  private async run(job: Job<PollJobData>, progress: RunProgress): Promise<RunVerdict | null> {
     const { key } = job.data;
+    const events: Array<() => void> = [];
+    // Held until the commit: an event never tells of a decision that was not stored.
+    const send = this.deps.events.emit.bind(this.deps.events) as <K extends keyof EngineEventMap>(
+      name: K,
+      ...args: EngineEventMap[K]
+    ) => boolean;
+    const emit = <K extends keyof EngineEventMap>(name: K, ...args: EngineEventMap[K]): void => {
+      events.push(() => send(name, ...args));
+    };
     // The list is read only when the job carries the pending-actions mark
     // (set with every queued action and kept until a drain empties the list).
     const drained = hasPendingActionsMark(job.progress)
@@ -85,29 +132,59 @@ export class PollProcessor {
       : NOTHING_DRAINED;
     const pending = drained.actions;
     // More than one batch waits: run again at once for the rest.
-    const runAgain = drained.more;
+    const runAgain = (progress.runAgain = drained.more);
+    progress.stage = 'read_target';
     // After an operator touched the target, read its definition fresh: the
     // change may have been made on another replica a moment ago.
     const def =
       pending.length > 0
         ? await this.deps.targets.fetch(key)
         : (this.deps.targets.get(key) ?? (await this.deps.targets.fetch(key)));
-    if (!def) return; // target removed: completing the job removes it
+    if (!def) return null;
+    progress.stage = 'decide';
     const ref: TargetRef = { key, type: def.type, name: def.name };
     const options = this.optionsOf(def.type);
+    progress.ref = ref;
+    progress.options = options;
     let now = this.deps.clock();
-    let state = this.readState(job.data, def, now);
+    let state = (progress.state = this.readState(job.data, def, now));
+    const verdict = (s: TargetPollState, nextRunAtMs: number, at: number): RunVerdict => ({
+      state: s,
+      nextRunAtMs,
+      now: at,
+      runAgain,
+      events,
+    });
 
     for (const raw of pending) {
-      if (!isOperatorAction(raw)) continue; // e.g. 'refresh': the fresh read above was the point
+      const queued = decodeQueuedAction(raw, now);
+      // 'refresh' (or unknown): the fresh read above was the point.
+      if (!queued || queued.action === 'refresh') continue;
       const before = state;
-      state = applyOperatorAction(state, raw, now, options).state;
-      this.deps.events.emit('operator:applied', { ...ref, action: raw, before, after: state, atMs: now });
+      state = progress.state = applyOperatorAction(state, queued.action, now, options).state;
+      // What this run applied, to the state it found: the audit trail's truth.
+      emit('operator:applied', {
+        ...ref,
+        action: queued.action,
+        before,
+        after: state,
+        atMs: now,
+        actor: queued.actor,
+        askedAtMs: queued.askedAtMs,
+        paused: def.paused,
+      });
     }
 
     if (def.paused) {
-      this.deps.events.emit('poll:skipped', { ...ref, reason: 'paused' });
-      await this.reschedule(job, token, runAgain, state, now + PAUSED_DELAY_MS, now);
+      emit('poll:skipped', { ...ref, reason: 'paused' });
+      return verdict(state, now + PAUSED_DELAY_MS, now);
+    }
+
+    // BullMQ handed this run back after its process died mid-poll, too often in a row: park it.
+    const stalled = parkStalledTarget(state, stallRecoveriesOf(job), this.deps.maxStallRecoveries, now, options.deadLetter);
+    if (stalled) {
+      for (const event of stalled.events) emit('transition', { ...ref, event, state: stalled.state });
+      return verdict(stalled.state, stalled.state.nextRunAtMs ?? now + options.intervals.baseMs, now);
     }
 
     // Resumed: the far-off next run the pause set no longer applies; due now.
@@ -119,22 +196,25 @@ export class PollProcessor {
     // is due now (a reset or a dead-letter retry makes it due; a purge or an
     // update does not).
     if (pending.length > 0 && state.nextRunAtMs !== null && state.nextRunAtMs > now) {
-      await this.reschedule(job, token, runAgain, state, state.nextRunAtMs, now);
+      return verdict(state, state.nextRunAtMs, now);
     }
 
     const begin = beginPoll(state, now);
-    for (const event of begin.events) this.deps.events.emit('transition', { ...ref, event, state: begin.state });
+    for (const event of begin.events) emit('transition', { ...ref, event, state: begin.state });
     if (!begin.allowed) {
-      this.deps.events.emit('poll:skipped', { ...ref, reason: begin.reason });
+      emit('poll:skipped', { ...ref, reason: begin.reason });
       const next = begin.state.nextRunAtMs ?? now + options.intervals.baseMs;
-      await this.reschedule(job, token, runAgain, begin.state, Math.max(next, now), now);
+      return verdict(begin.state, Math.max(next, now), now);
     }
-    state = begin.state;
+    state = progress.state = begin.state;
 
     const handler = this.deps.handlers.get(def.type);
     const waitMs = Math.max(0, now - job.data.dueAtMs);
+    // Sent at once (not after the commit): in-flight gauges need the start.
     // Literals, not `{ ...ref }`: these two run on every poll.
     this.deps.events.emit('poll:started', { key, type: ref.type, name: ref.name, waitMs });
+    progress.pollStarted = true;
+    progress.stage = 'poll';
     const startedAt = this.deps.clock();
     let outcome: PollOutcome;
     try {
@@ -171,12 +251,14 @@ export class PollProcessor {
       if (error instanceof PollShutdownError) {
         // Not the target's fault: leave its state alone and hand the poll
         // back to the queue at once, for another replica (or our restart).
-        this.deps.events.emit('poll:skipped', { ...ref, reason: 'shutdown' });
-        await this.reschedule(job, token, runAgain, state, this.deps.clock(), this.deps.clock());
+        emit('poll:skipped', { ...ref, reason: 'shutdown' });
+        const at = this.deps.clock();
+        return verdict(state, at, at);
       }
       outcome = { kind: 'failure', error, durationMs: this.deps.clock() - startedAt, generation: begin.generation };
     }
 
+    progress.stage = 'decide';
     now = this.deps.clock();
     const decision = decide({
       state,
@@ -189,7 +271,7 @@ export class PollProcessor {
       fixedIntervalMs: def.fixedIntervalMs,
       classifier: this.deps.classifier,
     });
-    this.deps.events.emit('poll:finished', {
+    emit('poll:finished', {
       key,
       type: ref.type,
       name: ref.name,
@@ -199,8 +281,27 @@ export class PollProcessor {
       failure: decision.failure,
       decision,
     });
-    for (const event of decision.events) this.deps.events.emit('transition', { ...ref, event, state: decision.state });
-    await this.reschedule(job, token, runAgain, decision.state, decision.nextRunAtMs, now);
+    for (const event of decision.events) emit('transition', { ...ref, event, state: decision.state });
+    return verdict(decision.state, decision.nextRunAtMs, now);
+  }
+
+  /**
+   * An unexpected error (a policy or classifier that throws, Redis failing
+   * mid-run): the target keeps its job, due again at its backoff, with the
+   * error in its state. Its events so far are dropped: they described a run
+   * that did not complete.
+   */
+  private afterError(job: Job<PollJobData>, progress: RunProgress, error: unknown): RunVerdict {
+    const now = this.deps.clock();
+    const options = progress.options ?? this.deps.options;
+    const known = progress.state ?? targetStateFromJobData(job.data);
+    const step = known?.consecutiveFailures ?? 0;
+    const delayMs = backoffDelayMs(step, options.backoff, options.intervals.maxMs, this.deps.random);
+    const state: TargetPollState | null = known && {
+      ...known,
+      lastError: { message: engineErrorMessage(progress.stage, error), kind: 'transient', category: 'unknown', atMs: now },
+    };
+    return { state, nextRunAtMs: now + delayMs, now, runAgain: progress.runAgain, events: [] };
   }
 
   private readState(data: PollJobData, def: TargetDefinition, now: number): TargetPollState {
@@ -208,27 +309,50 @@ export class PollProcessor {
   }
 
   /**
-   * Writes state and next run atomically, then ends this run with BullMQ's
-   * DelayedError (the job is not completed: it lives on, delayed). Resetting
-   * the stalled counter keeps a long-lived job from being failed after a
-   * few crash recoveries over its lifetime.
+   * The one exit of a run: writes state and next run atomically, then sends
+   * the run's events (only now that the write has landed), then ends the run
+   * with BullMQ's DelayedError (the job is not completed: it lives on,
+   * delayed). A write that fails (the lock was lost, Redis failed) sends no
+   * event: the job stays locked until BullMQ's stalled check hands it back.
    */
-  private async reschedule(
+  private async commit(
     job: Job<PollJobData>,
     token: string | undefined,
-    runAgain: boolean,
-    state: TargetPollState,
-    nextRunAtMs: number,
-    now: number,
+    verdict: RunVerdict,
+    progress: RunProgress,
+    failure: { error: unknown; stage: EngineErrorStage } | null,
   ): Promise<never> {
-    const data = encodeJobData(job.data.key, nextRunAtMs, { ...state, nextRunAtMs });
-    const backend = (job as unknown as { backend: DelayingBackend }).backend;
-    // The pending-actions mark (in `progress`) is left alone: only a drain clears it.
-    const opts: DelayOptions = { skipAttempt: true, fieldsToUpdate: { data: JSON.stringify(data), stc: 0 } };
-    await backend.moveToDelayed(job.id as string, now, Math.max(0, nextRunAtMs - now), token ?? '0', opts);
-    if (runAgain) await job.promote().catch(() => undefined);
+    const { key } = job.data;
+    const data = encodeJobData(key, verdict.nextRunAtMs, verdict.state && { ...verdict.state, nextRunAtMs: verdict.nextRunAtMs });
+    let written = false;
+    try {
+      // The pending-actions mark (in `progress`) is left alone: only a drain clears it.
+      await moveToDelayedWithData(this.deps.queue, job.id as string, verdict.now, verdict.nextRunAtMs, token ?? '0', data);
+      written = true;
+    } catch (error) {
+      this.report(job, progress, 'commit', error);
+    }
+    if (written) {
+      for (const send of verdict.events) send();
+      if (failure) this.report(job, progress, failure.stage, failure.error);
+      if (verdict.runAgain) await job.promote().catch(() => undefined);
+    }
     throw new DelayedError();
   }
+
+  private report(job: Job<PollJobData>, progress: RunProgress, stage: EngineErrorStage, error: unknown): void {
+    const ref = progress.ref ?? { key: job.data.key, type: 'unknown', name: job.data.key };
+    this.deps.events.emit('engine:error', {
+      ...ref,
+      stage,
+      message: engineErrorMessage(stage, error),
+      pollStarted: progress.pollStarted,
+    });
+  }
+}
+
+function engineErrorMessage(stage: EngineErrorStage, error: unknown): string {
+  return redactSecrets(`engine error at ${stage}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export function targetRefOf(def: TargetDefinition): TargetRef {

@@ -4,17 +4,20 @@ import type { Redis } from 'ioredis';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
 import { optionsForType } from '../core/options';
+import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
+import { jobKeyOf, lockKeyOf } from './bullmq-internals';
 import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
 import { pollQueueOptions } from './poll-queue-options';
+import { encodeQueuedAction } from './queued-action';
 import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
 import { TargetStore } from './target-store';
 
@@ -47,6 +50,8 @@ export interface PollingEngineConfig {
   clock: Clock;
   random: RandomSource;
   logger: EngineLogger;
+  /** Stall recoveries in a row (a poll that kills its process) that park a target; default 3. */
+  maxStallRecoveries?: number;
   /** Recovers state a fresh job should start with (e.g. dead letters from the database). */
   recoverState?: (key: string) => Promise<TargetPollState | null>;
 }
@@ -66,6 +71,8 @@ interface DefinitionKeys {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 10;
+/** The actor of calls from the host app's own code (not the API). */
+export const CODE_ACTOR = 'code';
 const MIN_STALLED_CHECK_MS = 500;
 /** A watch of a running job looks again after 10 ms, then backs off to every 250 ms. */
 const WATCH_FIRST_PAUSE_MS = 10;
@@ -170,7 +177,7 @@ export class PollingEngine {
   // Registry
   // -------------------------------------------------------------------------
 
-  async addTarget(input: TargetInput): Promise<TargetDefinition> {
+  async addTarget(input: TargetInput, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const problems = validateTargetInput(input, 'target');
     if (problems.length > 0) throw new EngineInputError(problems);
     const def = normaliseTarget(input);
@@ -184,13 +191,14 @@ export class PollingEngine {
     await this.targets.put([def]);
     await this.addJob(def, 0);
     this.adjustConcurrency();
-    this.events.emit('target:added', { key, type: def.type, name: def.name, definition: def });
+    this.events.emit('target:added', { key, type: def.type, name: def.name, definition: def, actor });
     return def;
   }
 
   async updateTarget(
     key: string,
     patch: Partial<Pick<TargetDefinition, 'displayName' | 'connection' | 'metadata' | 'fixedIntervalMs'>>,
+    actor = CODE_ACTOR,
   ): Promise<TargetDefinition> {
     const current = await this.requireTarget(key);
     const next = { ...current, ...patch };
@@ -198,11 +206,11 @@ export class PollingEngine {
     if (problems.length > 0) throw new EngineInputError(problems);
     await this.targets.put([next]);
     await this.nudge(key, 'refresh');
-    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
+    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next, actor });
     return next;
   }
 
-  async removeTarget(key: string): Promise<TargetDefinition> {
+  async removeTarget(key: string, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const def = await this.requireTarget(key);
     await this.targets.remove(key);
     const removed = await this.queue.remove(jobIdForTarget(key));
@@ -210,17 +218,22 @@ export class PollingEngine {
     if (removed === 0) await this.nudge(key, 'refresh');
     else await this.operatorQueue.clear(key);
     this.adjustConcurrency();
-    this.events.emit('target:removed', { key, type: def.type, name: def.name });
+    this.events.emit('target:removed', { key, type: def.type, name: def.name, actor });
     return def;
   }
 
-  async setPaused(key: string, paused: boolean): Promise<TargetDefinition> {
-    const current = await this.requireTarget(key);
-    const next = { ...current, paused };
-    await this.targets.put([next]);
+  /** Pauses or resumes; `target:paused` tells what the registry actually changed (before and after). */
+  async setPaused(key: string, paused: boolean, actor = CODE_ACTOR): Promise<TargetDefinition> {
+    const askedAtMs = this.config.clock();
+    const applied = await this.targets.setPaused(key, paused);
+    if (!applied) throw new TargetNotFoundError(key);
+    const { before, after } = applied;
+    const ref = { key, type: after.type, name: after.name };
+    // Sent before any other await: concurrent calls report in the order Redis applied them.
+    this.events.emit('target:paused', { ...ref, before: before.paused, after: after.paused, actor, askedAtMs, atMs: this.config.clock() });
     await this.nudge(key, 'refresh');
-    this.events.emit('target:updated', { key, type: next.type, name: next.name, definition: next });
-    return next;
+    this.events.emit('target:updated', { ...ref, definition: after, actor, pauseOnly: true });
+    return after;
   }
 
   async getTarget(key: string): Promise<TargetDefinition | undefined> {
@@ -246,10 +259,14 @@ export class PollingEngine {
   // Operator actions and reads
   // -------------------------------------------------------------------------
 
-  /** Queues a state action for the target's next run and runs it now. */
-  async applyAction(key: string, action: OperatorAction): Promise<void> {
+  /**
+   * Queues a state action for the target's next run and runs it now. The run
+   * that applies it reports `operator:applied` with the before and after it
+   * applied, the actor, and when it was asked.
+   */
+  async applyAction(key: string, action: OperatorAction, actor = CODE_ACTOR): Promise<void> {
     await this.requireTarget(key);
-    await this.nudge(key, action);
+    await this.nudge(key, encodeQueuedAction({ action, actor, askedAtMs: this.config.clock() }));
   }
 
   /** Runs the target's poll now (the breaker and dead-letter rules still apply). */
@@ -300,6 +317,8 @@ export class PollingEngine {
       random: config.random,
       backlog: () => this.backlogFactor,
       shutdown: this.shutdown.signal,
+      queue: this.queue,
+      maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
     this.worker = new Worker<PollJobData>(
@@ -323,6 +342,8 @@ export class PollingEngine {
       },
     );
     this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
+    // Logged once here; metrics count them, the run already rescheduled the target.
+    this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) =>
       config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`),
     );
@@ -376,7 +397,7 @@ export class PollingEngine {
     const jobId = jobIdForTarget(key);
     const where = await this.operatorQueue.where(key, {
       jobId,
-      lock: `${this.jobKey(key)}:lock`,
+      lock: lockKeyOf(this.jobKey(key)),
       delayed: this.queue.keys.delayed,
     });
     if (where === 'delayed') {
@@ -407,7 +428,7 @@ export class PollingEngine {
   }
 
   private jobKey(key: string): string {
-    return `${this.config.prefix}:${this.config.queueName}:${jobIdForTarget(key)}`;
+    return jobKeyOf(this.queue, jobIdForTarget(key));
   }
 
   private async addJob(def: TargetDefinition, delayMs: number, state: TargetPollState | null = null): Promise<void> {
@@ -427,25 +448,44 @@ export class PollingEngine {
    * Adds the job of every target that has none (new targets, or all of them
    * after Redis lost its data). Existing jobs are left alone, so a restart
    * resumes the schedule instead of polling everything at once; new jobs are
-   * spread over one base interval.
+   * spread over one base interval. A job that ended (failed or completed:
+   * a poll job never should) counts as missing, and is re-created with the
+   * last state it carried.
    */
   private async ensureJobs(): Promise<number> {
     const defs = this.targets.list();
     if (defs.length === 0) return 0;
     const pipeline = this.redis.pipeline();
-    for (const def of defs) pipeline.exists(this.jobKey(targetKey(def)));
+    for (const def of defs) {
+      const jobId = jobIdForTarget(targetKey(def));
+      pipeline.exists(this.jobKey(targetKey(def)));
+      pipeline.zscore(this.queue.keys.failed, jobId);
+      pipeline.zscore(this.queue.keys.completed, jobId);
+    }
     const results = (await pipeline.exec()) ?? [];
     let created = 0;
     for (const [i, def] of defs.entries()) {
-      if (results[i]?.[1] === 1) continue;
+      const exists = results[3 * i]?.[1] === 1;
+      const ended = results[3 * i + 1]?.[1] != null || results[3 * i + 2]?.[1] != null;
+      if (exists && !ended) continue;
       const key = targetKey(def);
-      const state = this.config.recoverState ? await this.config.recoverState(key) : null;
+      const lastKnown = ended ? await this.takeEndedJobState(key) : null;
+      const state = lastKnown ?? (this.config.recoverState ? await this.config.recoverState(key) : null);
       const spreadMs = Math.floor(this.config.random() * this.config.options.intervals.baseMs);
       const delay = state?.nextRunAtMs ? Math.max(0, state.nextRunAtMs - this.config.clock()) : spreadMs;
       await this.addJob(def, delay, state);
       created++;
     }
     return created;
+  }
+
+  /** Removes an ended job, returning the state its data carried. */
+  private async takeEndedJobState(key: string): Promise<TargetPollState | null> {
+    const job = await this.queue.getJob(jobIdForTarget(key));
+    if (!job) return null;
+    const state = targetStateFromJobData(job.data);
+    await job.remove();
+    return state;
   }
 
   private async reconcile(): Promise<void> {

@@ -2,6 +2,12 @@ import type { Redis } from 'ioredis';
 import { targetKey, type TargetDefinition } from '../core/target';
 import type { EngineKeys } from './engine-keys';
 
+/** Writes ARGV[3] only if the field still holds ARGV[2]; returns the new version, or 0 when it changed meanwhile. */
+const CAS_SCRIPT = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return redis.call('INCR', KEYS[2])`;
+
 /**
  * The shared registry of targets: one Redis hash every replica reads, plus a
  * local copy refreshed only when the version counter moved. The local copy
@@ -28,6 +34,26 @@ export class TargetStore {
     this.localRevision++;
     const results = await this.redis.multi().hset(this.keys.targets, ...fields).incr(this.keys.targetsVersion).exec();
     this.advanceVersion(results?.[1]?.[1]);
+  }
+
+  /**
+   * Sets `paused` on one definition with a compare-and-set (retried while
+   * another writer got in between), so the value it reports as before is the
+   * one it replaced: concurrent pauses and resumes each see the truth.
+   */
+  async setPaused(key: string, paused: boolean): Promise<{ before: TargetDefinition; after: TargetDefinition } | null> {
+    for (;;) {
+      const raw = await this.redis.hget(this.keys.targets, key);
+      if (raw === null) return null;
+      const before = JSON.parse(raw) as TargetDefinition;
+      const after = { ...before, paused };
+      const version = (await this.redis.eval(CAS_SCRIPT, 2, this.keys.targets, this.keys.targetsVersion, key, raw, JSON.stringify(after))) as number;
+      if (version === 0) continue;
+      this.local.set(key, after);
+      this.localRevision++;
+      this.advanceVersion(version);
+      return { before, after };
+    }
   }
 
   async remove(key: string): Promise<boolean> {
@@ -104,9 +130,13 @@ export class TargetStore {
     return 'reloaded';
   }
 
-  /** Writes the local copy back after Redis lost it. */
-  async restore(extra: TargetDefinition[] = []): Promise<number> {
-    for (const def of extra) this.local.set(targetKey(def), def);
+  /**
+   * Writes the local copy back after Redis lost it: it holds the run-time
+   * changes (pauses, targets added or removed), so the start-up list is used
+   * only when there is no local copy at all, and never written over it.
+   */
+  async restore(fallback: TargetDefinition[] = []): Promise<number> {
+    if (this.local.size === 0) for (const def of fallback) this.local.set(targetKey(def), def);
     this.localRevision++;
     const defs = [...this.local.values()];
     await this.put(defs);

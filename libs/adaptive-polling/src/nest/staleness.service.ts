@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { optionsForType } from '../core/options';
+import { stalenessScore } from '../core/schedule-rules';
 import { PollingEngineHost } from './polling-engine.host';
 
 export interface StalenessInfo {
@@ -20,7 +21,7 @@ export class StalenessService {
     if (!snap) return undefined;
     const maxMs = optionsForType(this.host.config.polling, snap.definition.type).intervals.maxMs;
     const last = snap.state?.lastSuccessAtMs ?? null;
-    const score = last === null ? 1 : Math.min(1, Math.max(0, this.host.config.clock() - last) / maxMs);
+    const score = stalenessScore(last, this.host.config.clock(), maxMs);
     return { key, score, lastSuccessAtMs: last, lastChangeAtMs: snap.state?.lastChangeAtMs ?? null };
   }
 }

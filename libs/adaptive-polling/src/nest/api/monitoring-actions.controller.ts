@@ -1,4 +1,6 @@
-import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, Delete, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+/** The one thing used of the platform's response: its status. */
+type Response = { status(code: number): unknown };
 import { ApiConflictResponse, ApiOkResponse, ApiOperation } from './openapi';
 import { MonitoringApi, TargetKeyParam } from './api-docs.decorators';
 import { ApiErrorDto, RetryAllResultDto, TargetActionResultDto } from './monitoring-actions.dto';
@@ -9,9 +11,18 @@ import { TargetKeyPipe } from './target-key.pipe';
 
 const NOT_DEAD_LETTERED = { type: ApiErrorDto, description: 'The target is not in the dead-letter queue' };
 
+/** 200 with what the engine applied; 202 with the queued action when it was not applied within the wait. */
+async function acceptedUnlessApplied(result: Promise<TargetActionResult>, res: Response): Promise<TargetActionResult> {
+  const done = await result;
+  if (!done.applied) res.status(HttpStatus.ACCEPTED);
+  return done;
+}
+
 /**
- * Operator actions. Each is audited (actor, action, time, state before and
- * after) and answers with the before/after summaries. Retrying or purging a
+ * Operator actions. Each is audited by the engine when applied (actor,
+ * action, asked-at and applied-at, the state before and after it applied).
+ * Breaker and dead-letter actions wait up to 5 s for the run that applies
+ * them: 200 with the applied before/after, or 202 with the queued action. Retrying or purging a
  * target that is not dead-lettered is a 409 Conflict: the target exists, its
  * state does not allow the action.
  */
@@ -25,8 +36,12 @@ export class MonitoringActionsController {
   @ApiOperation({ summary: 'Reset a circuit breaker', description: 'Closes the breaker (new generation); a blocked target polls at once.' })
   @TargetKeyParam()
   @ApiOkResponse({ type: TargetActionResultDto })
-  resetBreaker(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
-    return this.actions.resetBreaker(key, actor);
+  resetBreaker(
+    @Param('instance', TargetKeyPipe) key: string,
+    @OperatorActor() actor: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TargetActionResult> {
+    return acceptedUnlessApplied(this.actions.resetBreaker(key, actor), res);
   }
 
   @Post('dlq/retry')
@@ -43,8 +58,12 @@ export class MonitoringActionsController {
   @TargetKeyParam()
   @ApiOkResponse({ type: TargetActionResultDto })
   @ApiConflictResponse(NOT_DEAD_LETTERED)
-  retry(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
-    return this.actions.retryDeadLetter(key, actor);
+  retry(
+    @Param('instance', TargetKeyPipe) key: string,
+    @OperatorActor() actor: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TargetActionResult> {
+    return acceptedUnlessApplied(this.actions.retryDeadLetter(key, actor), res);
   }
 
   @Delete('dlq/:instance')
@@ -55,8 +74,12 @@ export class MonitoringActionsController {
   @TargetKeyParam()
   @ApiOkResponse({ type: TargetActionResultDto })
   @ApiConflictResponse(NOT_DEAD_LETTERED)
-  purge(@Param('instance', TargetKeyPipe) key: string, @OperatorActor() actor: string): Promise<TargetActionResult> {
-    return this.actions.purgeDeadLetter(key, actor);
+  purge(
+    @Param('instance', TargetKeyPipe) key: string,
+    @OperatorActor() actor: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TargetActionResult> {
+    return acceptedUnlessApplied(this.actions.purgeDeadLetter(key, actor), res);
   }
 
   @Post('instances/:instance/pause')

@@ -1,5 +1,5 @@
 import { ApiProperty } from './openapi';
-import type { BreakerStateName, DeadLetterReason } from '../../core/types';
+import { DEAD_LETTER_REASONS, type BreakerStateName, type DeadLetterReason } from '../../core/types';
 import type {
   ManagementAction,
   RetryAllResult,
@@ -25,7 +25,7 @@ class SummaryBreakerDto {
 }
 
 class SummaryDeadLetterDto {
-  @ApiProperty({ enum: ['max_retry_attempts', 'permanent_failure'] }) reason!: DeadLetterReason;
+  @ApiProperty({ enum: DEAD_LETTER_REASONS }) reason!: DeadLetterReason;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) retryAt!: string | null;
   @ApiProperty() failures!: number;
   @ApiProperty({ description: 'Secrets redacted' }) lastError!: string;
@@ -44,16 +44,17 @@ export class TargetActionResultDto implements TargetActionResult {
   @ApiProperty({ enum: MANAGEMENT_ACTIONS }) action!: ManagementAction;
   @ApiProperty({ description: 'Target key type::name', example: 'pve::pve-1' }) instance!: string;
   @ApiProperty({ description: 'Audit actor', example: 'operator:token' }) actor!: string;
-  @ApiProperty({ type: String, format: 'date-time' }) at!: string;
-  @ApiProperty({ type: TargetStateSummaryDto }) before!: TargetStateSummaryDto;
-  @ApiProperty({ type: TargetStateSummaryDto, description: 'The state the engine applies within milliseconds' })
-  after!: TargetStateSummaryDto;
+  @ApiProperty({ type: String, format: 'date-time', description: 'When it was applied (while queued: asked)' }) at!: string;
+  @ApiProperty({ description: 'true (200): before/after are what the engine applied; false (202): queued, both null' })
+  applied!: boolean;
+  @ApiProperty({ type: TargetStateSummaryDto, nullable: true }) before!: TargetStateSummaryDto | null;
+  @ApiProperty({ type: TargetStateSummaryDto, nullable: true, description: 'The state the engine applied' })
+  after!: TargetStateSummaryDto | null;
 }
 
 class RetryAllEntryDto {
   @ApiProperty({ example: 'pve::pve-1' }) instance!: string;
-  @ApiProperty({ type: TargetStateSummaryDto }) before!: TargetStateSummaryDto;
-  @ApiProperty({ type: TargetStateSummaryDto }) after!: TargetStateSummaryDto;
+  @ApiProperty({ type: TargetStateSummaryDto, description: 'Its state when queued' }) before!: TargetStateSummaryDto;
 }
 
 export class RetryAllResultDto implements RetryAllResult {
@@ -61,7 +62,7 @@ export class RetryAllResultDto implements RetryAllResult {
   @ApiProperty({ example: 'operator:token' }) actor!: string;
   @ApiProperty({ type: String, format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'Dead-lettered targets retried now' }) count!: number;
-  @ApiProperty({ type: [RetryAllEntryDto], description: 'By key' }) results!: RetryAllEntryDto[];
+  @ApiProperty({ type: [RetryAllEntryDto], description: 'By key; each retry is audited as dlq.retry when applied' }) results!: RetryAllEntryDto[];
 }
 
 /** The JSON body of every error response. */

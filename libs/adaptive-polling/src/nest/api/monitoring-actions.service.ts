@@ -19,38 +19,13 @@ import type {
 } from './monitoring-actions.types';
 import { compareText, isoOrNull } from './scheduler-health.builder';
 import { SchedulerHealthService } from './scheduler-health.service';
+import { resumedNextRun, summarizeTargetState } from '../audit/target-state-summary';
+import type { OperatorActionEvent, PauseAppliedEvent } from '../../engine/engine-events';
 
-/** Secret-free summary of a target's state for responses and audit records. */
-export function summarizeTargetState(state: TargetPollState, paused: boolean): TargetStateSummary {
-  const dead = state.deadLetter;
-  return {
-    paused,
-    breaker: {
-      state: state.breaker.state,
-      failures: state.breaker.failures,
-      generation: state.breaker.generation,
-      retryAt: isoOrNull(state.breaker.retryAtMs),
-    },
-    deadLetter: dead
-      ? {
-          reason: dead.reason,
-          retryAt: isoOrNull(dead.retryAtMs),
-          failures: dead.failures,
-          lastError: redactSecrets(dead.lastError),
-        }
-      : null,
-    consecutiveFailures: state.consecutiveFailures,
-    nextRun: paused ? null : isoOrNull(state.nextRunAtMs),
-  };
-}
+/** How long an action waits for the run that applies it before answering 202 with the queued action. */
+export const APPLIED_WAIT_MS = 5_000;
 
-/** A resumed target is due at once, unless its breaker or dead-letter entry holds it longer. */
-function resumedNextRun(state: TargetPollState, now: number): number {
-  let next = now;
-  if (state.deadLetter) next = Math.max(next, state.deadLetter.retryAtMs);
-  if (state.breaker.state === 'open' && state.breaker.retryAtMs !== null) next = Math.max(next, state.breaker.retryAtMs);
-  return next;
-}
+export { summarizeTargetState } from '../audit/target-state-summary';
 
 const ACTION_OF: Record<OperatorAction, ManagementAction> = {
   reset_breaker: 'breaker.reset',
@@ -84,7 +59,10 @@ export class MonitoringActionsService {
     return this.stateAction(key, 'purge_dead_letter', actor);
   }
 
-  /** Retries every dead-lettered target now (one audit record for the batch). */
+  /**
+   * Queues the retry of every dead-lettered target (one audit record for the
+   * batch, written even when it stops midway: what was queued, and the error).
+   */
   async retryAllDeadLetters(actor: string): Promise<RetryAllResult> {
     const { engine } = this.host;
     const now = this.now();
@@ -92,30 +70,41 @@ export class MonitoringActionsService {
       .filter((snap) => snap.state?.deadLetter)
       .sort((a, b) => compareText(targetKey(a.definition), targetKey(b.definition)));
     const results: RetryAllResult['results'] = [];
-    for (const snap of parked) {
-      const key = targetKey(snap.definition);
-      const { before, after } = this.predict(snap, snap.state!, 'retry_dead_letter', now);
-      try {
-        await engine.applyAction(key, 'retry_dead_letter');
-      } catch (error) {
-        // Removed since the read: nothing left to retry for it.
-        if (error instanceof TargetNotFoundError) continue;
-        throw error;
+    let failure: unknown = null;
+    try {
+      for (const snap of parked) {
+        const key = targetKey(snap.definition);
+        try {
+          await engine.applyAction(key, 'retry_dead_letter', actor);
+        } catch (error) {
+          // Removed since the read: nothing left to retry for it.
+          if (error instanceof TargetNotFoundError) continue;
+          throw error;
+        }
+        results.push({ instance: key, before: summarizeTargetState(snap.state!, snap.definition.paused) });
       }
-      results.push({ instance: key, before, after });
+    } catch (error) {
+      failure = error;
+    } finally {
+      const error = failure === null ? undefined : redactSecrets(failure instanceof Error ? failure.message : String(failure));
+      this.audit.record({
+        atMs: now,
+        actor,
+        action: 'dlq.retry_all',
+        target: null,
+        before: Object.fromEntries(results.map((r) => [r.instance, r.before])),
+        after: null,
+        detail: {
+          via: 'api',
+          count: results.length,
+          targets: results.map((r) => r.instance),
+          ...(error === undefined ? {} : { error, notQueued: parked.length - results.length }),
+        },
+      });
+      this.health.invalidate();
     }
-    const at = new Date(now).toISOString();
-    this.audit.record({
-      atMs: now,
-      actor,
-      action: 'dlq.retry_all',
-      target: null,
-      before: Object.fromEntries(results.map((r) => [r.instance, r.before])),
-      after: Object.fromEntries(results.map((r) => [r.instance, r.after])),
-      detail: { via: 'api', count: results.length, targets: results.map((r) => r.instance) },
-    });
-    this.health.invalidate();
-    return { action: 'dlq.retry_all', actor, at, count: results.length, results };
+    if (failure !== null) throw failure;
+    return { action: 'dlq.retry_all', actor, at: new Date(now).toISOString(), count: results.length, results };
   }
 
   pause(key: string, actor: string): Promise<TargetActionResult> {
@@ -126,6 +115,14 @@ export class MonitoringActionsService {
     return this.pauseAction(key, false, actor);
   }
 
+  /**
+   * Queues the action and waits (within APPLIED_WAIT_MS) for the run that
+   * applies it: the answer then carries the before/after that run applied
+   * (the audit trail records the same, from the engine's event). When the
+   * run does not report within the bound (another replica's worker took it,
+   * or the target is mid-poll), the answer is the queued action (`applied: false`,
+   * HTTP 202); its audit record is written when it is applied.
+   */
   private async stateAction(key: string, operatorAction: OperatorAction, actor: string): Promise<TargetActionResult> {
     const snap = await this.requireSnapshot(key);
     const now = this.now();
@@ -133,48 +130,72 @@ export class MonitoringActionsService {
     if (operatorAction !== 'reset_breaker' && state.deadLetter === null) {
       throw new ConflictException(notDeadLettered(key, operatorAction === 'retry_dead_letter' ? 'retry' : 'purge'));
     }
-    const { before, after } = this.predict(snap, state, operatorAction, now);
-    await withHttpErrors(() => this.host.engine.applyAction(key, operatorAction));
-    return this.done(ACTION_OF[operatorAction], key, actor, now, before, after, { operatorAction });
+    const applied = this.appliedEvent(key, operatorAction, actor, now);
+    try {
+      await withHttpErrors(() => this.host.engine.applyAction(key, operatorAction, actor));
+      const event = await applied.result;
+      this.health.invalidate();
+      const action = ACTION_OF[operatorAction];
+      if (!event) {
+        return { action, instance: key, actor, at: new Date(now).toISOString(), applied: false, before: null, after: null };
+      }
+      return {
+        action,
+        instance: key,
+        actor,
+        at: new Date(event.atMs).toISOString(),
+        applied: true,
+        before: event.before && summarizeTargetState(event.before, event.paused),
+        after: event.after && summarizeTargetState(event.after, event.paused),
+      };
+    } finally {
+      applied.cancel();
+    }
   }
 
+  /** The `operator:applied` event of this request (same target, action, actor, asked at or after `sinceMs`), or null after the bound. */
+  private appliedEvent(key: string, action: OperatorAction, actor: string, sinceMs: number) {
+    const { events } = this.host.engine;
+    let cancel = () => undefined as void;
+    const result = new Promise<OperatorActionEvent | null>((resolve) => {
+      const listener = (e: OperatorActionEvent) => {
+        if (e.key !== key || e.action !== action || e.actor !== actor || e.askedAtMs < sinceMs) return;
+        cancel();
+        resolve(e);
+      };
+      const timer = setTimeout(() => {
+        cancel();
+        resolve(null);
+      }, APPLIED_WAIT_MS);
+      timer.unref();
+      events.on('operator:applied', listener);
+      cancel = () => {
+        clearTimeout(timer);
+        events.off('operator:applied', listener);
+      };
+    });
+    return { result, cancel: () => cancel() };
+  }
+
+  /** Pause and resume are applied by the registry's compare-and-set: the answer is what it changed. */
   private async pauseAction(key: string, paused: boolean, actor: string): Promise<TargetActionResult> {
     const snap = await this.requireSnapshot(key);
     const now = this.now();
     const state = snap.state ?? initialTargetState(this.optionsOf(snap), now);
-    const before = summarizeTargetState(state, snap.definition.paused);
-    const after = summarizeTargetState(paused ? state : { ...state, nextRunAtMs: resumedNextRun(state, now) }, paused);
-    await withHttpErrors(() => this.host.engine.setPaused(key, paused));
-    return this.done(paused ? 'target.pause' : 'target.resume', key, actor, now, before, after, {
-      wasPaused: snap.definition.paused,
-    });
-  }
-
-  private predict(
-    snap: TargetSnapshot,
-    state: TargetPollState,
-    action: OperatorAction,
-    now: number,
-  ): { before: TargetStateSummary; after: TargetStateSummary } {
-    const next = applyOperatorAction(state, action, now, this.optionsOf(snap)).state;
-    return {
-      before: summarizeTargetState(state, snap.definition.paused),
-      after: summarizeTargetState(next, snap.definition.paused),
+    let wasPaused = snap.definition.paused;
+    const listener = (e: PauseAppliedEvent) => {
+      if (e.key === key && e.actor === actor && e.askedAtMs >= now) wasPaused = e.before;
     };
-  }
-
-  private done(
-    action: ManagementAction,
-    key: string,
-    actor: string,
-    now: number,
-    before: TargetStateSummary,
-    after: TargetStateSummary,
-    detail: Record<string, unknown>,
-  ): TargetActionResult {
-    this.audit.record({ atMs: now, actor, action, target: key, before, after, detail: { via: 'api', ...detail } });
+    this.host.engine.events.on('target:paused', listener);
+    try {
+      await withHttpErrors(() => this.host.engine.setPaused(key, paused, actor));
+    } finally {
+      this.host.engine.events.off('target:paused', listener);
+    }
     this.health.invalidate();
-    return { action, instance: key, actor, at: new Date(now).toISOString(), before, after };
+    const before = summarizeTargetState(state, wasPaused);
+    const after = summarizeTargetState(paused ? state : { ...state, nextRunAtMs: resumedNextRun(state, now) }, paused);
+    return { action: paused ? 'target.pause' : 'target.resume', instance: key, actor, at: new Date(now).toISOString(), applied: true, before, after };
   }
 
   private async requireSnapshot(key: string): Promise<TargetSnapshot> {

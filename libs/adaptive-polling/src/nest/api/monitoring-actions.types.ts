@@ -23,10 +23,12 @@ export interface TargetActionResult {
   /** The target key `type::name`. */
   instance: string;
   actor: string;
+  /** When it was applied (or, while still queued, asked). */
   at: string;
-  before: TargetStateSummary;
-  /** The state the engine applies within milliseconds (computed with the same pure rule). */
-  after: TargetStateSummary;
+  /** True: before/after are what the engine applied. False (HTTP 202): queued, not applied within the wait; both null. */
+  applied: boolean;
+  before: TargetStateSummary | null;
+  after: TargetStateSummary | null;
 }
 
 /** Response of `POST /api/monitoring/dlq/retry`. */
@@ -36,6 +38,8 @@ export interface RetryAllResult {
   at: string;
   /** How many dead-lettered targets get their retry now. */
   count: number;
-  /** One entry per target, by key. */
-  results: Array<{ instance: string; before: TargetStateSummary; after: TargetStateSummary }>;
+  /** One entry per target queued for its retry, by key: its state when queued (each retry is audited as `dlq.retry` when applied). */
+  results: Array<{ instance: string; before: TargetStateSummary }>;
+  /** Set when it stopped midway: the targets above were queued, the rest were not. */
+  error?: string;
 }

@@ -1,3 +1,4 @@
+import { DUE_SOON_WINDOW_MS, isDueSoon, isQueued } from '../../core/schedule-rules';
 import { optionsForType } from '../../core/options';
 import { redactSecrets } from '../../core/redact';
 import { targetKey } from '../../core/target';
@@ -21,7 +22,7 @@ export { isoOrNull } from './iso-time';
 export { compareText, stalenessScore } from './scheduler-health.instance';
 
 /** The seed's "due soon" window: 12 seconds. */
-export const DUE_SOON_WINDOW_MS = 12_000;
+export { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
 /** Dead-letter entries listed in full. */
 export const DEAD_LETTER_TASK_LIMIT = 25;
 /** `instances[]` entries a request gets unless it asks for another `limit`. */
@@ -142,11 +143,10 @@ export function summarizeSchedulerFleet(
     const type = definition.type;
     // Literal objects rather than `{ ...ref }` spreads: one object shape per list, built 10,000 times.
 
-    if (snap.scheduled && !definition.paused && !state?.deadLetter) {
+    if (isQueued(snap.scheduled, definition.paused, state)) {
       depth++;
       perTypeCounts.set(type, (perTypeCounts.get(type) ?? 0) + 1);
-      const next = state?.nextRunAtMs ?? null;
-      if (!snap.running && next !== null && next <= now + dueWindowMs) dueSoon++;
+      if (isDueSoon(true, snap.running, state?.nextRunAtMs ?? null, now, dueWindowMs)) dueSoon++;
     }
     if (state?.deadLetter) {
       const dead = state.deadLetter;

@@ -1,3 +1,4 @@
+import { stalenessScore as coreStalenessScore } from '../../core/schedule-rules';
 import { redactSecrets } from '../../core/redact';
 import type { TargetPollState, TypePollingOptions } from '../../core/types';
 import type { TargetSnapshot } from '../../engine/polling-engine';
@@ -27,11 +28,9 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The staleness score of a target's state (the rule itself lives in core/schedule-rules). */
 export function stalenessScore(state: TargetPollState | null, now: number, maxMs: number): number {
-  const last = state?.lastSuccessAtMs ?? null;
-  if (last === null) return 1;
-  const score = Math.min(1, Math.max(0, now - last) / maxMs);
-  return Math.round(score * 10_000) / 10_000;
+  return coreStalenessScore(state?.lastSuccessAtMs ?? null, now, maxMs);
 }
 
 function seconds(ms: number): number {

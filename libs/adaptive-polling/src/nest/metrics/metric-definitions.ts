@@ -1,3 +1,4 @@
+import { ENGINE_ERROR_STAGES } from '../../engine/engine-events';
 import {
   BREAKER_STATES,
   DEAD_LETTER_DIRECTIONS,
@@ -28,8 +29,8 @@ export interface MetricDefinition {
 
 export const DEFAULT_METRICS_PREFIX = 'pulse';
 
-/** Time a job counts as "due soon" (the seed's 12 s window). */
-export const DUE_SOON_WINDOW_MS = 12_000;
+/** Time a job counts as "due soon": the one rule in core/schedule-rules. */
+export { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
 
 const TARGET = ['instance_type', 'instance'] as const;
 const TYPE = ['instance_type'] as const;
@@ -174,6 +175,14 @@ export const POLLING_METRICS = {
     help: 'Scheduler replicas with a live heartbeat.',
     labels: [],
     scope: 'cluster',
+  },
+  engineErrors: {
+    name: 'scheduler_engine_errors_total',
+    type: 'counter',
+    help: 'Unexpected errors in poll runs, by stage; each run was rescheduled (at commit: handed back by the stalled check).',
+    labels: ['stage'],
+    labelValues: { stage: ENGINE_ERROR_STAGES },
+    scope: 'process',
   },
   persistenceUp: {
     name: 'scheduler_persistence_up',

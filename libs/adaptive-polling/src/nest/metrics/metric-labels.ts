@@ -39,6 +39,7 @@ type DeadLetterOutReason = Extract<PollEvent, { type: 'dead_letter_out' }>['reas
 export const DEAD_LETTER_REASONS = [
   'max_retry_attempts',
   'permanent_failure',
+  'stalled',
   'recovered',
   'operator_retry',
   'operator_purge',

@@ -33,6 +33,7 @@ export class PollingMetricSet {
   readonly replicasAlive: Gauge<string>;
   readonly persistenceUp: Gauge<string>;
   readonly persistenceWriteFailures: Counter<string>;
+  readonly engineErrors: Counter<string>;
 
   /**
    * @param flushCounts writes what the poll listeners counted locally (poll
@@ -66,6 +67,9 @@ export class PollingMetricSet {
     this.replicasAlive = this.gauge(m.replicasAlive, collect);
     this.persistenceUp = this.gauge(m.persistenceUp, collect);
     this.persistenceWriteFailures = this.counter(m.persistenceWriteFailures);
+    this.engineErrors = this.counter(m.engineErrors);
+    // Every stage from 0: an alert on rate() sees the first error.
+    for (const stage of m.engineErrors.labelValues.stage) this.engineErrors.inc({ stage }, 0);
   }
 
   private common(definition: MetricDefinition) {

@@ -140,6 +140,10 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
     this.listen('poll:started', (e) => this.pollStarted(e.key, e.type, e.waitMs));
     this.listen('poll:finished', (e) => this.pollFinished(e));
     this.listen('poll:skipped', (e) => this.pollEnded(e.key));
+    this.listen('engine:error', (e) => {
+      if (e.pollStarted) this.pollEnded(e.key);
+      this.set.engineErrors.inc({ stage: e.stage });
+    });
     this.listen('transition', (e) => this.countTransition(e, e.event));
     this.listen('operator:applied', (e) => this.countOperatorAction(e));
     this.listen('target:added', (e) => this.initialiseTarget(e));

@@ -1,3 +1,4 @@
+import { isDueSoon, isQueued } from '../../core/schedule-rules';
 import { targetKey } from '../../core/target';
 import type { TargetSnapshot } from '../../engine/polling-engine';
 import { ALL_INSTANCES_LABEL_VALUE, BREAKER_STATE_VALUES, labelValue, nonNegativeSeconds } from './metric-labels';
@@ -99,11 +100,10 @@ export function snapshotGaugeValues(input: SnapshotGaugeInput): SnapshotGaugeVal
     targetsByType.add(byType, 1);
     // The same rules as the health API's `queue`: jobs that will poll (not
     // paused, not parked); due soon = not running and due within the window.
-    const queued = scheduled && !definition.paused && !state?.deadLetter;
+    const queued = isQueued(scheduled, definition.paused, state);
     queueDepthByType.add(byType, queued ? 1 : 0);
     if (queued) queueDepth++;
-    const dueAtMs = state?.nextRunAtMs ?? null;
-    if (queued && !running && dueAtMs !== null && dueAtMs <= nowMs + input.dueSoonWindowMs) dueSoon++;
+    if (isDueSoon(queued, running, state?.nextRunAtMs ?? null, nowMs, input.dueSoonWindowMs)) dueSoon++;
 
     const lastSuccessAtMs = state?.lastSuccessAtMs ?? null;
     if (!definition.paused) {

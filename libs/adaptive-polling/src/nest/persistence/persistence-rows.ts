@@ -1,7 +1,7 @@
 import { redactSecrets } from '../../core/redact';
 import { initialTargetState, isTargetPollState } from '../../core/target-state';
 import { validateTargetInput, type TargetDefinition } from '../../core/target';
-import type { TargetPollState, TypePollingOptions } from '../../core/types';
+import { DEAD_LETTER_REASONS, type DeadLetterReason, type TargetPollState, type TypePollingOptions } from '../../core/types';
 import type { AuditRecord } from '../audit/audit-record';
 import type { AuditRecordEntity } from './entities/audit-record.entity';
 import type { AuditRow, DeadLetterRow, RuntimeTargetRow } from './persistence-writes';
@@ -40,7 +40,7 @@ export function deadLetterRow(key: string, type: string, state: TargetPollState,
  */
 export function stateFromDeadLetterRow(row: DeadLetterRow, options: TypePollingOptions, nowMs: number): TargetPollState {
   const deadLetter = {
-    reason: row.reason === 'permanent_failure' ? ('permanent_failure' as const) : ('max_retry_attempts' as const),
+    reason: deadLetterReasonOf(row.reason),
     enteredAtMs: row.enteredAtMs,
     retryAtMs: row.retryAtMs,
     failures: row.failures,
@@ -135,4 +135,9 @@ export function auditRecordFromRow(row: AuditRecordEntity): AuditRecord {
     after: parseJson(row.afterJson),
     detail: (parseJson(row.detailJson) as Record<string, unknown> | null) ?? {},
   };
+}
+
+/** A stored reason, read back; an unknown one (a newer version's) counts as retries exhausted. */
+function deadLetterReasonOf(stored: string): DeadLetterReason {
+  return (DEAD_LETTER_REASONS as readonly string[]).includes(stored) ? (stored as DeadLetterReason) : 'max_retry_attempts';
 }

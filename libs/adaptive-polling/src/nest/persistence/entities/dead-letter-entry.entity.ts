@@ -14,7 +14,7 @@ export class DeadLetterEntryEntity {
   @Column({ name: 'target_type', type: 'varchar', length: 64 })
   targetType!: string;
 
-  /** `max_retry_attempts` or `permanent_failure`. */
+  /** `max_retry_attempts`, `permanent_failure` or `stalled`. */
   @Column({ type: 'varchar', length: 32 })
   reason!: string;
 

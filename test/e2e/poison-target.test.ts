@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
+import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
+import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
+import { eventually } from '../support/events';
+import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+
+/**
+ * A poll that kills its process, with 2 demo processes: each takeover by the
+ * other process dies too, until the target is parked (reason `stalled`).
+ * Each demo polls through its own counting proxy, so the test knows which
+ * process has the poison target in flight, and kills exactly that one (as
+ * the handler would kill itself); a fresh process replaces it.
+ */
+
+let redis: PrivateRedis;
+let client: Redis;
+let sim: RunningFleetServer;
+const running: Array<{ demo: DemoProcess; proxy: CountingProxy }> = [];
+const workDir = mkdtempSync(join(tmpdir(), 'ap-poison-'));
+const queue = 'poison';
+const fleet = join(workDir, 'fleet.json');
+
+beforeAll(async () => {
+  buildDemo();
+  redis = await startPrivateRedis();
+  client = new Redis(redis.url);
+  writeFileSync(
+    fleet,
+    JSON.stringify({
+      targets: [
+        // Always mid-poll when the test looks: the process holding it is the one to kill.
+        { name: 'pve-poison', type: 'pve', changeEverySeconds: 60, latencyMs: 60_000 },
+        { name: 'pve-healthy', type: 'pve', changeEverySeconds: 1 },
+      ],
+    }),
+  );
+  const { loadFleetFile } = await import('@app/fleet-sim');
+  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0 });
+}, 180_000);
+
+afterAll(async () => {
+  for (const r of running.splice(0)) {
+    await r.demo.stop('SIGKILL');
+    await r.proxy.close();
+  }
+  await sim?.close();
+  client?.disconnect();
+  await redis?.stop();
+});
+
+async function startOne(): Promise<void> {
+  const proxy = await startCountingProxy(sim.url);
+  const demo = await startDemo({
+    PORT: '0',
+    DEMO_SQLITE_PATH: join(workDir, 'db.sqlite'),
+    REDIS_URL: redis.url,
+    ADAPTIVE_POLLING_API_TOKEN: 'poison-token',
+    ADAPTIVE_POLLING_MAX_INTERVAL: '10s',
+    DEMO_FLEET: fleet,
+    DEMO_SIMULATOR_URL: proxy.url,
+    DEMO_QUEUE_NAME: queue,
+  });
+  running.push({ demo, proxy });
+}
+
+async function poisonState() {
+  const raw = await client.hget(`bull:${queue}:target-${encodeURIComponent('pve::pve-poison')}`, 'data');
+  return raw ? targetStateFromJobData(JSON.parse(raw)) : null;
+}
+
+describe('poison targets', () => {
+  it('a poll that kills its process: after 3 takeovers the target is dead-lettered (stalled), the other keeps polling', async () => {
+    await startOne();
+    await startOne();
+    const startedAt = Date.now();
+    let kills = 0;
+    for (;;) {
+      const holder = await eventually(
+        async () => {
+          if ((await poisonState())?.deadLetter) return 'parked' as const;
+          return running.find((r) => r.proxy.inFlightTargets().includes('pve-poison')) ?? null;
+        },
+        'a process is mid-poll of the poison target, or it is parked',
+        30_000,
+        25,
+      );
+      if (holder === 'parked') break;
+      await holder.demo.stop('SIGKILL');
+      await holder.proxy.close();
+      running.splice(running.indexOf(holder), 1);
+      kills += 1;
+      expect(kills).toBeLessThanOrEqual(3);
+      await startOne();
+    }
+    console.log(`poison: ${kills} kills, parked ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the first poll began`);
+    expect(kills).toBe(3);
+    const state = await poisonState();
+    expect(state!.deadLetter!.reason).toBe('stalled');
+    expect(state!.nextRunAtMs! - Date.now()).toBeGreaterThan(25 * 60_000);
+    // The other target keeps polling on the surviving processes.
+    const before = sim.stats().targets['pve-healthy'].requests;
+    await eventually(async () => sim.stats().targets['pve-healthy'].requests >= before + 2, 'the healthy target keeps polling', 30_000);
+    for (const r of running) expect(r.demo.child.exitCode).toBeNull();
+  }, 240_000);
+});
