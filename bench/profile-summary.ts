@@ -20,7 +20,7 @@ function where(url: string): string {
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
-    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] as string);
+    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const lib = url.indexOf('/libs/');
   if (lib >= 0) return url.slice(lib + 1);
@@ -32,7 +32,7 @@ export function summarise(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i] as number;
+    const id = profile.samples[i];
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...self.values()].reduce((s, v) => s + v, 0);

@@ -109,9 +109,25 @@ function summariseThroughput(runs: ThroughputResult[], concurrency: number): Thr
 
 function simulatePolicies(quick: boolean, tiny: boolean): unknown {
   const hours = tiny ? '1' : '24';
-  const args = ['tsx', 'libs/fleet-sim/src/virtual/cli.ts', '--fleet', join('fleets', tiny ? 'demo.json' : 'standard.json'), '--hours', hours, '--seed', '1'];
-  const text = execFileSync('npx', [...args, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
-  const table = quick ? null : execFileSync('npx', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const args = [
+    'tsx',
+    'libs/fleet-sim/src/virtual/cli.ts',
+    '--fleet',
+    join('fleets', tiny ? 'demo.json' : 'standard.json'),
+    '--hours',
+    hours,
+    '--seed',
+    '1',
+  ];
+  const text = execFileSync('npx', [...args, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const table = quick
+    ? null
+    : execFileSync('npx', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
   return { command: `npx ${args.join(' ')}`, hours: Number(hours), report: JSON.parse(text) as unknown, table };
 }
 
@@ -170,10 +186,22 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
           ? { targets: 1_000, intervalMs: 2_000, concurrency: null, warmupMs: 3_000, measureMs: 10_000 }
           : { targets: 1_000, intervalMs: 2_000, concurrency: null, warmupMs: 4_000, measureMs: 30_000 };
       const measure = async (hz: number) => {
-        const engine = await runChild<LatenessResult>('lateness-engine', { redisUrl: redis.url, queueName: await fresh('late-engine'), ...base } satisfies LatenessConfig, args.profile);
-        log(`lateness engine (redis hz ${hz}): p50 ${engine.latenessMs.p50} p99 ${engine.latenessMs.p99} max ${engine.latenessMs.max} ms over ${engine.polls} polls`);
-        const raw = await runChild<LatenessResult>('lateness-raw', { redisUrl: redis.url, queueName: await fresh('late-raw'), ...base } satisfies LatenessConfig, args.profile);
-        log(`lateness raw (redis hz ${hz}): p50 ${raw.latenessMs.p50} p99 ${raw.latenessMs.p99} max ${raw.latenessMs.max} ms over ${raw.polls} polls`);
+        const engine = await runChild<LatenessResult>(
+          'lateness-engine',
+          { redisUrl: redis.url, queueName: await fresh('late-engine'), ...base } satisfies LatenessConfig,
+          args.profile,
+        );
+        log(
+          `lateness engine (redis hz ${hz}): p50 ${engine.latenessMs.p50} p99 ${engine.latenessMs.p99} max ${engine.latenessMs.max} ms over ${engine.polls} polls`,
+        );
+        const raw = await runChild<LatenessResult>(
+          'lateness-raw',
+          { redisUrl: redis.url, queueName: await fresh('late-raw'), ...base } satisfies LatenessConfig,
+          args.profile,
+        );
+        log(
+          `lateness raw (redis hz ${hz}): p50 ${raw.latenessMs.p50} p99 ${raw.latenessMs.p99} max ${raw.latenessMs.max} ms over ${raw.polls} polls`,
+        );
         return { redisHz: hz, engine, raw };
       };
       // Redis's default hz 10 (what most servers run) is the headline. A
@@ -192,7 +220,9 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
         ? { staticTargets: 40, registryTargets: 10, intervalMs: 60_000, healthRequests: 3, settleMs: 200 }
         : { staticTargets: 9_000, registryTargets: 1_000, intervalMs: 60_000, healthRequests: 50, settleMs: args.quick ? 3_000 : 10_000 };
       const r = await runChild<ScaleResult>('scale', { redisUrl: redis.url, queueName: await fresh('scale'), ...config }, args.profile);
-      log(`scale: ${r.targets} targets, RSS ${r.rssMb} MB, redis ${r.redisBytesPerTarget} B/target, health p95 ${r.healthMs?.p95 ?? '-'} ms (page of 500), ${r.healthCachedMs?.p95 ?? '-'} ms cached, ${r.healthFullMs?.p95 ?? '-'} ms whole document`);
+      log(
+        `scale: ${r.targets} targets, RSS ${r.rssMb} MB, redis ${r.redisBytesPerTarget} B/target, health p95 ${r.healthMs?.p95 ?? '-'} ms (page of 500), ${r.healthCachedMs?.p95 ?? '-'} ms cached, ${r.healthFullMs?.p95 ?? '-'} ms whole document`,
+      );
       result.rssMb10k = r.rssMb;
       result.healthP95Ms10k = r.healthMs?.p95 ?? null;
       result.healthCachedP95Ms10k = r.healthCachedMs?.p95 ?? null;
@@ -222,7 +252,9 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
 
 export function goals(r: Record<string, unknown>) {
   const check = (value: unknown, goal: number, atMost: boolean) =>
-    typeof value === 'number' ? { value, goal: `${atMost ? '<=' : '>='} ${goal}`, met: atMost ? value <= goal : value >= goal } : { value: null, goal: `${atMost ? '<=' : '>='} ${goal}`, met: null };
+    typeof value === 'number'
+      ? { value, goal: `${atMost ? '<=' : '>='} ${goal}`, met: atMost ? value <= goal : value >= goal }
+      : { value: null, goal: `${atMost ? '<=' : '>='} ${goal}`, met: null };
   return {
     throughputRatio: check(r.throughputRatio, 0.9, false),
     redisCommandsRatio: check(r.redisCommandsRatio, 1.5, true),

@@ -44,7 +44,11 @@ export function createBenchEngine(input: BenchEngineInput): PollingEngine {
     runWorker: true,
     clock: Date.now,
     random: Math.random,
-    logger: { log: () => undefined, warn: (m) => process.stderr.write(`engine warn: ${m}\n`), error: (m) => process.stderr.write(`engine error: ${m}\n`) },
+    logger: {
+      log: () => undefined,
+      warn: (m) => process.stderr.write(`engine warn: ${m}\n`),
+      error: (m) => process.stderr.write(`engine error: ${m}\n`),
+    },
   });
   // Only what the listeners read of the host (scrapes are not part of the bench).
   const host = { engine, config: { clock: Date.now, polling: options } } as unknown as PollingEngineHost;

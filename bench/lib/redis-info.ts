@@ -9,7 +9,7 @@ export async function commandCalls(redis: Redis): Promise<CommandCalls> {
   for (const line of text.split(/\r?\n/)) {
     const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
     if (!m) continue;
-    const name = m[1] as string;
+    const name = m[1];
     if (name === 'info') continue;
     calls[name] = Number(m[2]);
   }

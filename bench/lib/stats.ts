@@ -3,7 +3,7 @@
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
+  return sorted[rank];
 }
 
 export interface Distribution {
@@ -23,7 +23,7 @@ export function distribution(values: readonly number[]): Distribution {
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
-    max: round(sorted.length ? (sorted[sorted.length - 1] as number) : null),
+    max: round(sorted.length ? sorted[sorted.length - 1] : null),
     mean: round(mean),
   };
 }
@@ -32,7 +32,7 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export function round(value: number | null, digits = 2): number | null {

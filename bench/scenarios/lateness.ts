@@ -50,7 +50,12 @@ export async function engineLateness(config: LatenessConfig): Promise<LatenessRe
     concurrency: config.concurrency ?? undefined,
     handler: () => null,
     // base = the interval: the first runs spread evenly over one interval
-    polling: { policy: 'fixed', minInterval: config.intervalMs, baseInterval: config.intervalMs, maxInterval: Math.max(20_000, config.intervalMs) },
+    polling: {
+      policy: 'fixed',
+      minInterval: config.intervalMs,
+      baseInterval: config.intervalMs,
+      maxInterval: Math.max(20_000, config.intervalMs),
+    },
   });
   engine.events.on('poll:started', (e) => {
     if (recording) lateness.push(e.waitMs);

@@ -194,7 +194,9 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     const warmupTimes = await timeHealth(url, HEALTH_WARMUP_REQUESTS);
     // The default request (first page of instances), then the whole document, both uncached.
     const healthTimes = await timeHealth(url, config.healthRequests);
-    log(`scale: uncached health requests, ms in order: warm-up ${roundAll(warmupTimes)}; measured ${roundAll(healthTimes)}`);
+    log(
+      `scale: uncached health requests, ms in order: warm-up ${roundAll(warmupTimes).join(',')}; measured ${roundAll(healthTimes).join(',')}`,
+    );
     const fullUrl = `${url}?limit=100000`;
     const fullTimes = healthStatus === 200 ? await timeHealth(fullUrl, Math.max(1, Math.ceil(config.healthRequests / 2))) : [];
     // then the module's default cache (1 s), on the same app

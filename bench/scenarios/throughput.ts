@@ -51,7 +51,11 @@ export async function rawThroughput(config: ThroughputConfig): Promise<Throughpu
   const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
   const queue = new Queue(config.queueName, { connection: { ...connection } });
   for (let i = 0; i < config.targets; i++) {
-    await queue.add('raw', { key: `raw::t${i}` }, { jobId: `raw-t${i}`, delay: Math.floor(Math.random() * 1000), removeOnComplete: true, removeOnFail: 100 });
+    await queue.add(
+      'raw',
+      { key: `raw::t${i}` },
+      { jobId: `raw-t${i}`, delay: Math.floor(Math.random() * 1000), removeOnComplete: true, removeOnFail: 100 },
+    );
   }
   const worker = new Worker(
     config.queueName,

@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Controller,
-  Get,
-  Injectable,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Controller, Get, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { RedisMemoryServer } from 'redis-memory-server';
 import { ADAPTIVE_POLLING_BEARER_AUTH, documentAdaptivePollingApi } from 'nestjs-adaptive-polling/swagger';
 import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
-import { ApiConfigError, PermanentPollError, TransientPollError, type AdaptivePollingModuleOptions, type EngineEventMap } from 'nestjs-adaptive-polling';
+import {
+  ApiConfigError,
+  PermanentPollError,
+  TransientPollError,
+  type AdaptivePollingModuleOptions,
+  type EngineEventMap,
+} from 'nestjs-adaptive-polling';
 import type { SchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.types';
 import { AuditTrailService } from '../../libs/adaptive-polling/src/nest/audit/audit-trail.service';
 import type { AuditRecord } from '../../libs/adaptive-polling/src/nest/audit/audit-record';
@@ -20,7 +20,6 @@ import { eventually, waitForEvent } from '../support/events';
 import { keyPath, listenForTests, type HttpClient } from '../support/http-client';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedHost } from '../support/scripted-app';
 
-type Transition = EngineEventMap['transition'][0];
 type Skipped = EngineEventMap['poll:skipped'][0];
 
 const TOKEN = 'e2e-api-token-7f3a9c1d5b';
@@ -135,9 +134,9 @@ describe('authentication on every route', () => {
     const recorder = new PollRecorder();
     const attempt = startScriptedApp(recorder, { redis: redis.url, queueName: 'api-refused', api: {}, env: false });
     await expect(attempt).rejects.toBeInstanceOf(ApiConfigError);
-    await expect(
-      startScriptedApp(recorder, { redis: redis.url, queueName: 'api-refused', api: undefined, env: {} }),
-    ).rejects.toThrow(/api\.token.*ADAPTIVE_POLLING_API_TOKEN.*api\.guard.*auth: false/s);
+    await expect(startScriptedApp(recorder, { redis: redis.url, queueName: 'api-refused', api: undefined, env: {} })).rejects.toThrow(
+      /api\.token.*ADAPTIVE_POLLING_API_TOKEN.*api\.guard.*auth: false/s,
+    );
   });
 
   it('takes the token from ADAPTIVE_POLLING_API_TOKEN in the module env', async () => {
@@ -159,11 +158,7 @@ describe('authentication on every route', () => {
       }
     }
     const recorder = new PollRecorder();
-    const app = await startApi(
-      recorder,
-      { api: { guard: HeaderUserGuard }, targets: [scripted('g')] },
-      { providers: [HeaderUserGuard] },
-    );
+    const app = await startApi(recorder, { api: { guard: HeaderUserGuard }, targets: [scripted('g')] }, { providers: [HeaderUserGuard] });
     const path = `/api/monitoring/breakers/${keyPath('scripted::g')}/reset`;
     expect((await app.http.request('POST', path)).status).toBe(403);
     expect((await app.http.request('POST', path, { token: TOKEN })).status).toBe(403);
@@ -186,14 +181,13 @@ describe('GET /api/monitoring/scheduler/health', () => {
       apiKey: 'zulu-api-key-value',
     };
     const app = await startApi(recorder, {
-      targets: [
-        scripted('zulu', { displayName: 'Zulu node', connection }),
-        scripted('alpha', { paused: true }),
-        scripted('mike'),
-      ],
+      targets: [scripted('zulu', { displayName: 'Zulu node', connection }), scripted('alpha', { paused: true }), scripted('mike')],
     });
     await parked(app, 'scripted::mike');
-    await eventually(async () => recorder.count('scripted::zulu') >= 1 && (await app.engine.snapshot('scripted::zulu'))?.state?.lastSuccessAtMs, 'zulu polled');
+    await eventually(
+      async () => recorder.count('scripted::zulu') >= 1 && (await app.engine.snapshot('scripted::zulu'))?.state?.lastSuccessAtMs,
+      'zulu polled',
+    );
 
     const res = await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN });
     expect(res.status).toBe(200);
@@ -205,7 +199,11 @@ describe('GET /api/monitoring/scheduler/health', () => {
     expect(Object.keys(health).slice(0, specKeys.length)).toEqual(specKeys);
     // Then the page of instances this document carries, then sections of optional providers (replica heartbeats, persistence).
     expect(Object.keys(health)[specKeys.length]).toBe('page');
-    expect(Object.keys(health).slice(specKeys.length + 1).every((k) => k === 'replicas' || k === 'persistence')).toBe(true);
+    expect(
+      Object.keys(health)
+        .slice(specKeys.length + 1)
+        .every((k) => k === 'replicas' || k === 'persistence'),
+    ).toBe(true);
     expect(health.page).toEqual({ offset: 0, limit: 500, total: 3 });
     if (health.replicas) {
       const ids = health.replicas.map((r) => r.id);
@@ -275,8 +273,7 @@ describe('GET /api/monitoring/scheduler/health', () => {
   it('reuses the document within api.healthCacheMs, refreshes it after, and an action invalidates it', async () => {
     const recorder = new PollRecorder();
     const app = await startApi(recorder, { targets: [scripted('c')], api: { token: TOKEN, healthCacheMs: 60_000 } });
-    const get = async () =>
-      (await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN })).json as SchedulerHealth;
+    const get = async () => (await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN })).json as SchedulerHealth;
     const first = await get();
     await eventually(async () => recorder.count('scripted::c') >= 2, 'polled twice');
     // Within the cache period: the same document, although the target has polled since.
@@ -402,7 +399,10 @@ describe('management actions change state and are audited', () => {
     expect(res.json.after.nextRun).toBe(res.json.at);
     await eventually(async () => (await app.engine.snapshot(key))?.state?.deadLetter === null, 'out of the DLQ');
     expect(recorder.count(key)).toBeGreaterThanOrEqual(2);
-    expect(auditOf(app, 'dlq.retry', key)).toMatchObject({ actor: 'operator:token', before: { deadLetter: { reason: 'permanent_failure' } } });
+    expect(auditOf(app, 'dlq.retry', key)).toMatchObject({
+      actor: 'operator:token',
+      before: { deadLetter: { reason: 'permanent_failure' } },
+    });
     // no connection detail and no token in the audit record
     expect(JSON.stringify(app.audit.recent(500))).not.toContain('hunter2');
   });
@@ -444,7 +444,11 @@ describe('management actions change state and are audited', () => {
     );
     const res = await app.http.request('DELETE', `/api/monitoring/dlq/${keyPath(key)}`, { token: TOKEN });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ action: 'dlq.purge', before: { deadLetter: { reason: 'permanent_failure' } }, after: { deadLetter: null, consecutiveFailures: 0 } });
+    expect(res.json).toMatchObject({
+      action: 'dlq.purge',
+      before: { deadLetter: { reason: 'permanent_failure' } },
+      after: { deadLetter: null, consecutiveFailures: 0 },
+    });
     await applied;
     await eventually(async () => {
       const state = (await app.engine.snapshot(key))?.state;
@@ -476,11 +480,23 @@ describe('management actions change state and are audited', () => {
     const countAtResume = recorder.count(key);
     const resume = await app.http.request('POST', `/api/monitoring/instances/${keyPath(key)}/resume`, { token: TOKEN });
     expect(resume.status).toBe(200);
-    expect(resume.json).toMatchObject({ action: 'target.resume', before: { paused: true }, after: { paused: false, nextRun: expect.stringMatching(ISO) } });
+    expect(resume.json).toMatchObject({
+      action: 'target.resume',
+      before: { paused: true },
+      after: { paused: false, nextRun: expect.stringMatching(ISO) },
+    });
     await eventually(async () => recorder.count(key) >= countAtResume + 2, 'polling again after resume');
     expect((await app.engine.snapshot(key))!.definition.paused).toBe(false);
-    expect(auditOf(app, 'target.pause', key)).toMatchObject({ actor: 'operator:token', before: { paused: false }, after: { paused: true } });
-    expect(auditOf(app, 'target.resume', key)).toMatchObject({ actor: 'operator:token', before: { paused: true }, after: { paused: false } });
+    expect(auditOf(app, 'target.pause', key)).toMatchObject({
+      actor: 'operator:token',
+      before: { paused: false },
+      after: { paused: true },
+    });
+    expect(auditOf(app, 'target.resume', key)).toMatchObject({
+      actor: 'operator:token',
+      before: { paused: true },
+      after: { paused: false },
+    });
   });
 });
 

@@ -167,8 +167,7 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
       AdaptivePollingBullBoardModule.forRoot({ token: 'board-only-token', route: '/ops/board' }),
     );
     try {
-      const at = (authorization: string) =>
-        fetch(`${app.url}/ops/board/api/queues`, { headers: { authorization } }).then((r) => r.status);
+      const at = (authorization: string) => fetch(`${app.url}/ops/board/api/queues`, { headers: { authorization } }).then((r) => r.status);
       expect(await at(basic('board-only-token'))).toBe(200);
       expect(await at(basic('module-token'))).toBe(401);
     } finally {

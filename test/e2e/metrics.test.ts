@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentPollError, type AdaptivePollingModuleOptions } from 'nestjs-adaptive-polling';
-import { POLLING_METRICS, StandaloneMetricsServer, pollingMetricCatalogue, type MetricDefinition } from 'nestjs-adaptive-polling/prometheus';
+import {
+  POLLING_METRICS,
+  StandaloneMetricsServer,
+  pollingMetricCatalogue,
+  type MetricDefinition,
+} from 'nestjs-adaptive-polling/prometheus';
 import type { PollingEngine } from '../../libs/adaptive-polling/src/engine/polling-engine';
 import { eventually } from '../support/events';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
@@ -106,10 +111,7 @@ beforeAll(async () => {
 
   await eventually(async () => (await stateOf(main.engine, 'ok'))?.lastSuccessAtMs, 'ok succeeded');
   await eventually(async () => (await stateOf(main.engine, 'parked'))?.deadLetter, 'parked is dead-lettered');
-  await eventually(
-    async () => ((await stateOf(main.engine, 'failing'))?.breaker.failures ?? 0) >= 3,
-    'failing has an open breaker',
-  );
+  await eventually(async () => ((await stateOf(main.engine, 'failing'))?.breaker.failures ?? 0) >= 3, 'failing has an open breaker');
   await eventually(async () => (await stateOf(aggregated.engine, 'agg-parked'))?.deadLetter, 'agg-parked is dead-lettered');
   await eventually(async () => (await stateOf(aggregated.engine, 'agg-ok'))?.lastSuccessAtMs, 'agg-ok succeeded');
   await eventually(async () => (await stateOf(renamed.engine, 'renamed-ok'))?.lastSuccessAtMs, 'renamed-ok succeeded');

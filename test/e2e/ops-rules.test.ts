@@ -65,20 +65,107 @@ function resolveMetric(name: string): ResolvedMetric | undefined {
 
 const PROMQL_FUNCTIONS = new Set([
   // aggregations
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
   // functions
-  'abs', 'absent', 'absent_over_time', 'ceil', 'changes', 'clamp', 'clamp_max', 'clamp_min', 'day_of_month',
-  'day_of_week', 'day_of_year', 'days_in_month', 'delta', 'deriv', 'exp', 'floor', 'histogram_quantile',
-  'histogram_count', 'histogram_sum', 'histogram_fraction', 'holt_winters', 'hour', 'idelta', 'increase', 'irate',
-  'label_join', 'label_replace', 'ln', 'log2', 'log10', 'minute', 'month', 'predict_linear', 'rate', 'resets',
-  'round', 'scalar', 'sgn', 'sort', 'sort_desc', 'sqrt', 'time', 'timestamp', 'vector', 'year', 'avg_over_time',
-  'min_over_time', 'max_over_time', 'sum_over_time', 'count_over_time', 'quantile_over_time', 'stddev_over_time',
-  'stdvar_over_time', 'last_over_time', 'present_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh',
-  'cos', 'cosh', 'sin', 'sinh', 'tan', 'tanh', 'deg', 'rad', 'pi',
+  'abs',
+  'absent',
+  'absent_over_time',
+  'ceil',
+  'changes',
+  'clamp',
+  'clamp_max',
+  'clamp_min',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'delta',
+  'deriv',
+  'exp',
+  'floor',
+  'histogram_quantile',
+  'histogram_count',
+  'histogram_sum',
+  'histogram_fraction',
+  'holt_winters',
+  'hour',
+  'idelta',
+  'increase',
+  'irate',
+  'label_join',
+  'label_replace',
+  'ln',
+  'log2',
+  'log10',
+  'minute',
+  'month',
+  'predict_linear',
+  'rate',
+  'resets',
+  'round',
+  'scalar',
+  'sgn',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'time',
+  'timestamp',
+  'vector',
+  'year',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'quantile_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'last_over_time',
+  'present_over_time',
+  'acos',
+  'acosh',
+  'asin',
+  'asinh',
+  'atan',
+  'atanh',
+  'cos',
+  'cosh',
+  'sin',
+  'sinh',
+  'tan',
+  'tanh',
+  'deg',
+  'rad',
+  'pi',
 ]);
 const PROMQL_KEYWORDS = new Set([
-  'and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
-  'inf', 'nan', 'atan2', 'start', 'end',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+  'atan2',
+  'start',
+  'end',
 ]);
 const STRING = String.raw`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`;
 
@@ -90,9 +177,7 @@ interface ScannedExpr {
 }
 
 function scanPromQL(rawExpr: string): ScannedExpr {
-  let expr = rawExpr
-    .replace(/\$__(rate_interval|interval|range)\b/g, '5m')
-    .replace(/#[^\n]*/g, ' '); // comments
+  let expr = rawExpr.replace(/\$__(rate_interval|interval|range)\b/g, '5m').replace(/#[^\n]*/g, ' '); // comments
   const result: ScannedExpr = { metrics: [], selectorLabels: [], groupingLabels: [], unknownFunctions: [] };
 
   // Selectors: optional metric name followed by {matchers}.
@@ -106,7 +191,11 @@ function scanPromQL(rawExpr: string): ScannedExpr {
   );
   // Grouping / matching label lists.
   expr = expr.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_m, _kw, list: string) => {
-    for (const label of list.split(',').map((s) => s.trim()).filter(Boolean)) result.groupingLabels.push(label);
+    for (const label of list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      result.groupingLabels.push(label);
     return ' ';
   });
   expr = expr
@@ -214,7 +303,13 @@ function markdownAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const m of markdown.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) anchors.add(m[1]);
   for (const m of markdown.matchAll(/^#{1,6}\s+(.+?)\s*$/gm)) {
-    anchors.add(m[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-'));
+    anchors.add(
+      m[1]
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .trim()
+        .replace(/\s/g, '-'),
+    );
   }
   return anchors;
 }
@@ -268,19 +363,22 @@ describe('ops artefacts', () => {
   it(
     'bash ops/check.sh passes (promtool check rules, promtool test rules, dashboard JSON)',
     async () => {
-      const { code, stdout, stderr } = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>(
-        (resolve) => {
-          execFile(
-            'bash',
-            ['ops/check.sh'],
-            { cwd: repoRoot, timeout: CHECK_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
-            (error, out, err) => {
-              const code = error ? ((error as NodeJS.ErrnoException & { code?: number | string }).code ?? 1) : 0;
-              resolve({ code, stdout: String(out), stderr: String(err) });
-            },
-          );
-        },
-      );
+      const { code, stdout, stderr } = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          'bash',
+          ['ops/check.sh'],
+          {
+            cwd: repoRoot,
+            timeout: CHECK_TIMEOUT_MS,
+            maxBuffer: 16 * 1024 * 1024,
+            env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+          },
+          (error, out, err) => {
+            const code = error ? ((error as NodeJS.ErrnoException & { code?: number | string }).code ?? 1) : 0;
+            resolve({ code, stdout: String(out), stderr: String(err) });
+          },
+        );
+      });
       expect(code, `ops/check.sh failed\n--- stdout\n${stdout}\n--- stderr\n${stderr}`).toBe(0);
       expect(stdout).toMatch(/SUCCESS: 7 rules found/);
       expect(stdout).toMatch(/Unit Testing:[^\n]*\n\s*SUCCESS/);
@@ -306,7 +404,10 @@ describe('ops artefacts', () => {
         for (const label of Object.keys(entry.labelValues ?? {})) expect(entry.labels, entry.name).toContain(label);
         if (entry.type === 'histogram') {
           expect(entry.buckets?.length, entry.name).toBeGreaterThan(0);
-          expect([...(entry.buckets ?? [])].sort((a, b) => a - b), entry.name).toEqual(entry.buckets);
+          expect(
+            [...(entry.buckets ?? [])].sort((a, b) => a - b),
+            entry.name,
+          ).toEqual(entry.buckets);
         } else {
           expect(entry.buckets, entry.name).toBeUndefined();
         }
@@ -375,7 +476,10 @@ describe('ops artefacts', () => {
           .join('\n');
       const required: Array<[RegExp, RegExp]> = [
         [/polls per second by type and result/i, /sum by \(instance_type, result\) \(rate\(pulse_monitor_poll_total/],
-        [/poll duration p95/i, /histogram_quantile\(0\.95, sum by \(instance_type, le\) \(rate\(pulse_monitor_poll_duration_seconds_bucket/],
+        [
+          /poll duration p95/i,
+          /histogram_quantile\(0\.95, sum by \(instance_type, le\) \(rate\(pulse_monitor_poll_duration_seconds_bucket/,
+        ],
         [/staleness \(max by type\)/i, /max by \(instance_type\) \(pulse_monitor_poll_staleness_seconds/],
         [/top 10 stalest/i, /topk\(10, max by \(instance_type, instance\) \(pulse_monitor_poll_staleness_seconds/],
         [/queue depth and due soon/i, /pulse_scheduler_queue_due_soon/],

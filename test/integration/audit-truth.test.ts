@@ -27,7 +27,7 @@ describe('an audit trail that tells the truth', () => {
     const audit = app.app.get(AuditTrailService);
     const key = 'scripted::busy';
     const paths = ['pause', 'resume', 'reset'] as const;
-    const requests = Array.from({ length: 50 }, (_, i) => paths[i % 3]!);
+    const requests = Array.from({ length: 50 }, (_, i) => paths[i % 3]);
     const responses = await Promise.all(
       requests.map((what) =>
         http.request(
@@ -61,7 +61,7 @@ describe('an audit trail that tells the truth', () => {
       const before = r.before as Summary;
       const after = r.after as Summary;
       expect(after.breaker.generation).toBe(before.breaker.generation + 1);
-      if (i > 0) expect(before.breaker.generation).toBe((applied[i - 1]!.after as Summary).breaker.generation);
+      if (i > 0) expect(before.breaker.generation).toBe((applied[i - 1].after as Summary).breaker.generation);
       expect(r.detail).toMatchObject({ askedAt: expect.any(String), appliedAt: expect.any(String), via: 'api' });
       expect(Date.parse(r.detail.appliedAt as string)).toBeGreaterThanOrEqual(Date.parse(r.detail.askedAt as string));
     }
@@ -92,8 +92,14 @@ describe('an audit trail that tells the truth', () => {
     await app.engine.applyAction('scripted::late', 'reset_breaker');
     await app.engine.removeTarget('scripted::late');
     await app.engine.applyAction('scripted::static', 'reset_breaker');
-    await eventually(async () => audit.recent(500).some((r) => r.action === 'breaker.reset' && r.target === 'scripted::static'), 'reset applied');
-    const byCode = audit.recent(500).filter((r) => r.actor === 'code').map((r) => `${r.action} ${r.target}`);
+    await eventually(
+      async () => audit.recent(500).some((r) => r.action === 'breaker.reset' && r.target === 'scripted::static'),
+      'reset applied',
+    );
+    const byCode = audit
+      .recent(500)
+      .filter((r) => r.actor === 'code')
+      .map((r) => `${r.action} ${r.target}`);
     expect(byCode).toEqual(
       expect.arrayContaining([
         'target.add scripted::late',

@@ -18,7 +18,19 @@ describe('bench harness', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]) as Record<string, unknown>;
-    for (const key of ['throughputRatio', 'redisCommandsRatio', 'latenessP99Ms', 'latenessP99MsRedisHz100', 'rssMb10k', 'healthP95Ms10k', 'machine', 'throughput', 'lateness', 'scale', 'goals']) {
+    for (const key of [
+      'throughputRatio',
+      'redisCommandsRatio',
+      'latenessP99Ms',
+      'latenessP99MsRedisHz100',
+      'rssMb10k',
+      'healthP95Ms10k',
+      'machine',
+      'throughput',
+      'lateness',
+      'scale',
+      'goals',
+    ]) {
       expect(result).toHaveProperty(key);
     }
     expect(typeof result.throughputRatio).toBe('number');

@@ -77,7 +77,7 @@ describe('BullMQ internals the engine relies on', () => {
       try {
         await held;
         await eventually(async () => (await queue.getDelayedCount()) === 1, 'job delayed');
-        expect(seen[0]!.lock).toBe(seen[0]!.token);
+        expect(seen[0].lock).toBe(seen[0].token);
         const key = jobKeyOf(queue, 'j2');
         expect(JSON.parse((await redis.client.hget(key, DATA_FIELD))!)).toEqual({ n: 1 });
         expect(await redis.client.hget(key, STALLED_COUNTER_FIELD)).toBe('0');

@@ -120,11 +120,7 @@ describe('engine on a real Redis', () => {
     const { engine } = await start(recorder, { queueName, targets: [scripted('flaky')] });
     const transitions: Transition[] = [];
     engine.events.on('transition', (t) => transitions.push(t));
-    await waitForEvent<Transition>(
-      engine.events,
-      'transition',
-      (t) => t.event.type === 'breaker_transition' && t.event.to === 'closed',
-    );
+    await waitForEvent<Transition>(engine.events, 'transition', (t) => t.event.type === 'breaker_transition' && t.event.to === 'closed');
     const path = transitions
       .filter((t) => t.event.type === 'breaker_transition')
       .map((t) => (t.event.type === 'breaker_transition' ? `${t.event.from}->${t.event.to}` : ''));
@@ -136,13 +132,17 @@ describe('engine on a real Redis', () => {
   it('aborts a hung poll at the timeout and counts it as a transient failure', async () => {
     const recorder = new PollRecorder();
     let abortedBy: unknown = null;
-    recorder.behaviours.set('hang', (ctx) => new Promise((_, reject) => {
-      ctx.signal.addEventListener('abort', () => {
-        abortedBy = ctx.signal.reason;
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the signal carries, as a fetch would
-        reject(ctx.signal.reason);
-      });
-    }));
+    recorder.behaviours.set(
+      'hang',
+      (ctx) =>
+        new Promise((_, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            abortedBy = ctx.signal.reason;
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the signal carries, as a fetch would
+            reject(ctx.signal.reason);
+          });
+        }),
+    );
     const queueName = freshQueue();
     const { engine } = await start(recorder, {
       queueName,
@@ -194,16 +194,12 @@ describe('engine on a real Redis', () => {
     const targets = Array.from({ length: 8 }, (_, i) => scripted(`t${i}`));
     await start(recorder, { queueName, targets });
     await start(recorder, { queueName, targets });
-    await eventually(
-      async () => targets.every((t) => recorder.count(`scripted::${t.name}`) >= 10),
-      'every target polled 10 times',
-      30_000,
-    );
+    await eventually(async () => targets.every((t) => recorder.count(`scripted::${t.name}`) >= 10), 'every target polled 10 times', 30_000);
     for (const t of targets) expect(recorder.maxConcurrent.get(`scripted::${t.name}`)).toBe(1);
     expect(await jobIds(queueName)).toHaveLength(targets.length);
   });
 
-  it('snapshots() and listTargets() follow every change: each poll\'s new state, targets added and removed on another replica', async () => {
+  it("snapshots() and listTargets() follow every change: each poll's new state, targets added and removed on another replica", async () => {
     const recorder = new PollRecorder();
     const queueName = freshQueue();
     // Hourly: each poll below is one the test asked for.

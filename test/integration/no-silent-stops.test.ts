@@ -61,7 +61,7 @@ describe('no silent stops', () => {
     expect(Date.now() - failedAt).toBeLessThan(200 + 1_000);
     await eventually(async () => recorder.count('scripted::p') >= pollsAtFailure + 3, 'keeps its schedule', 5_000);
     expect(errors.map((e) => [e.key, e.stage])).toEqual([['scripted::p', 'decide']]);
-    expect(errors[0]!.message).toContain('policy bug');
+    expect(errors[0].message).toContain('policy bug');
     expect(await failedCount(queueName)).toBe(0);
     const snap = await engine.snapshot('scripted::p');
     expect(snap!.scheduled).toBe(true);
@@ -192,7 +192,10 @@ describe('no silent stops', () => {
     const queueName = freshQueue();
     const { engine } = await start(recorder, {
       queueName,
-      targets: [{ name: 's1', type: 'scripted' }, { name: 's2', type: 'scripted' }],
+      targets: [
+        { name: 's1', type: 'scripted' },
+        { name: 's2', type: 'scripted' },
+      ],
       reconcileIntervalMs: 300,
     });
     await engine.setPaused('scripted::s1', true);

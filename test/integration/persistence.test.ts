@@ -107,10 +107,10 @@ beforeAll(async () => {
   }
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
       output.push(String(chunk));
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }));
+    });
   }
 });
 

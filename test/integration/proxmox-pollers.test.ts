@@ -39,7 +39,7 @@ let changeAtMs: number;
 beforeAll(async () => {
   sim = await startFleetServer({ fleet: FLEET, port: 0, seed: 3, clock: () => simNowMs });
   const { TargetBehaviour } = await import('@app/fleet-sim');
-  changeAtMs = new TargetBehaviour(expandFleet(FLEET)[0]!, 3).changeTimesUntil(3_600_000)[0]!;
+  changeAtMs = new TargetBehaviour(expandFleet(FLEET)[0], 3).changeTimesUntil(3_600_000)[0]!;
 });
 afterAll(() => sim.close());
 
@@ -58,10 +58,12 @@ const pve = (tls: ProxmoxTlsOptions | undefined, extra: Record<string, unknown> 
   context('pve-a', 'pve', { baseUrl: sim.targetUrl('pve-a'), tokenId: 'monitor@pve!pulse', tokenSecret: SECRET, tls, ...extra });
 
 async function failureOf(poll: () => Promise<unknown>) {
-  const error = await Promise.resolve().then(poll).then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const error = await Promise.resolve()
+    .then(poll)
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
   expect(error, 'the poll should have failed').not.toBeNull();
   return classifyFailure(error);
 }
@@ -92,7 +94,10 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
   it('PBS and PMG answer in their shapes; PMG logs in once and reuses its ticket', async () => {
     simNowMs = 1_000;
     const pbs = await fetchPbsSnapshot(
-      proxmoxApiFor('pbs', context('pbs-a', 'pbs', { baseUrl: sim.targetUrl('pbs-a'), tokenId: 'monitor@pbs!pulse', tokenSecret: SECRET, tls: pinned() })),
+      proxmoxApiFor(
+        'pbs',
+        context('pbs-a', 'pbs', { baseUrl: sim.targetUrl('pbs-a'), tokenId: 'monitor@pbs!pulse', tokenSecret: SECRET, tls: pinned() }),
+      ),
     );
     expect(pbs.datastores.map((d) => d.store)).toEqual(['store1', 'store2', 'store3']);
     expect(pbs.tasks.length).toBe(50);
@@ -100,20 +105,25 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
 
     let clientNowMs = 0;
     const tickets = new PmgTicketStore(() => clientNowMs);
-    const pmgContext = context('pmg-a', 'pmg', { baseUrl: sim.targetUrl('pmg-a'), username: 'monitor@pmg', password: PMG_PASSWORD, tls: pinned() });
-    const before = sim.stats().targets['pmg-a']!.apiRequests;
+    const pmgContext = context('pmg-a', 'pmg', {
+      baseUrl: sim.targetUrl('pmg-a'),
+      username: 'monitor@pmg',
+      password: PMG_PASSWORD,
+      tls: pinned(),
+    });
+    const before = sim.stats().targets['pmg-a'].apiRequests;
     // `requests` counts a ticket login and each poll's first path (config/cluster/status).
-    const polls = () => sim.stats().targets['pmg-a']!.requests;
+    const polls = () => sim.stats().targets['pmg-a'].requests;
     const pollsBefore = polls();
     const pmg = await fetchPmgSnapshot(proxmoxApiFor('pmg', pmgContext, tickets));
     expect(pmg.cluster.map((m) => m.type)).toEqual(['master', 'node']);
     expect(Object.keys(pmg.queues)).toEqual(['pmg1', 'pmg2']);
     expect(pmgChangeSignal(pmg)).toContain('member|pmg1|master');
     // login + cluster status + statistics + two queues
-    expect(sim.stats().targets['pmg-a']!.apiRequests - before).toBe(5);
+    expect(sim.stats().targets['pmg-a'].apiRequests - before).toBe(5);
     expect(polls() - pollsBefore).toBe(2);
     await fetchPmgSnapshot(proxmoxApiFor('pmg', pmgContext, tickets));
-    expect(sim.stats().targets['pmg-a']!.apiRequests - before).toBe(9);
+    expect(sim.stats().targets['pmg-a'].apiRequests - before).toBe(9);
     expect(polls() - pollsBefore).toBe(3);
     // Past 90 minutes the ticket is renewed before PMG's 2 h lifetime runs out.
     clientNowMs = 91 * 60_000;
@@ -123,14 +133,14 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
   });
 
   it('a wrong fingerprint is permanent `tls` naming the mismatch, and not one request reaches the server', async () => {
-    const before = sim.stats().targets['pve-a']!.apiRequests;
+    const before = sim.stats().targets['pve-a'].apiRequests;
     const wrong = 'AB:'.repeat(31) + 'AB';
     const failure = await failureOf(() => fetchPveSnapshot(proxmoxApiFor('pve', pve({ fingerprint: wrong }))));
     expect(failure).toMatchObject({ kind: 'permanent', category: 'tls', code: 'ERR_TLS_FINGERPRINT_MISMATCH' });
     expect(failure.message).toContain('certificate fingerprint mismatch');
     expect(failure.message).toContain(sim.tls!.fingerprint256);
     expect(failure.message).not.toContain(SECRET);
-    expect(sim.stats().targets['pve-a']!.apiRequests).toBe(before);
+    expect(sim.stats().targets['pve-a'].apiRequests).toBe(before);
   });
 
   it('a self-signed certificate with neither pin nor CA is refused as permanent `tls`; insecure: true or its CA accept it', async () => {
@@ -155,7 +165,12 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
   });
 
   it('HTTP errors follow SPEC 3 and never carry the secret: 401 is permanent `auth`', async () => {
-    const locked = context('pve-locked', 'pve', { baseUrl: sim.targetUrl('pve-locked'), tokenId: 'monitor@pve!pulse', tokenSecret: SECRET, tls: pinned() });
+    const locked = context('pve-locked', 'pve', {
+      baseUrl: sim.targetUrl('pve-locked'),
+      tokenId: 'monitor@pve!pulse',
+      tokenSecret: SECRET,
+      tls: pinned(),
+    });
     const failure = await failureOf(() => fetchPveSnapshot(proxmoxApiFor('pve', locked)));
     expect(failure).toMatchObject({ kind: 'permanent', category: 'auth', statusCode: 401 });
     expect(failure.message).toContain('HTTP 401 authentication failure');

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HousekeepingService, RedisLock, type HousekeepingOutcome, type HousekeepingRunEvent } from '../../libs/adaptive-polling/src/nest/housekeeping';
+import {
+  HousekeepingService,
+  RedisLock,
+  type HousekeepingOutcome,
+  type HousekeepingRunEvent,
+} from '../../libs/adaptive-polling/src/nest/housekeeping';
 import { PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
 import { ReplicaDirectoryService, ReplicaHeartbeat } from '../../libs/adaptive-polling/src/nest/replicas';
 import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
@@ -66,10 +71,14 @@ describe('replica heartbeats', () => {
     const closeSpy = vi.spyOn(heartbeat, 'onApplicationShutdown').mockResolvedValue(undefined);
     await closeApp(c);
     try {
-      const seen = await eventually(async () => {
-        const now = await statuses(a);
-        return now['replica-c'] === 'crashed' ? now : undefined;
-      }, 'replica-c shows as crashed', 5_000);
+      const seen = await eventually(
+        async () => {
+          const now = await statuses(a);
+          return now['replica-c'] === 'crashed' ? now : undefined;
+        },
+        'replica-c shows as crashed',
+        5_000,
+      );
       expect(seen).toEqual({ 'replica-a': 'alive', 'replica-b': 'scaled_down', 'replica-c': 'crashed' });
       expect(await redis.client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-c`)).toBe(0);
 
@@ -95,7 +104,11 @@ describe('replica heartbeats', () => {
     const a = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-a', shutdownMarkerTtlMs: 200 } });
     const b = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'replica-b', shutdownMarkerTtlMs: 200 } });
     await closeApp(b);
-    await eventually(async () => (await redis.client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)) === 0, 'the marker expired', 3_000);
+    await eventually(
+      async () => (await redis.client.exists(`${a.engine.keys.replicaPrefix}:shutdown:replica-b`)) === 0,
+      'the marker expired',
+      3_000,
+    );
     expect((await statuses(a))['replica-b']).toBe('scaled_down');
   });
 });

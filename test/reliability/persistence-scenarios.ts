@@ -21,13 +21,20 @@ export async function redisRestartedEmpty(): Promise<ScenarioResult> {
   const rig = await ReliabilityRig.start('redisloss', targets);
   try {
     await rig.startReplica();
-    const parked = await secondsUntil(async () => Boolean((await stateOf(rig, 'pve::pve-locked'))?.deadLetter), 30_000, 'the locked target is parked')
-      .then(() => stateOf(rig, 'pve::pve-locked'));
+    const parked = await secondsUntil(
+      async () => Boolean((await stateOf(rig, 'pve::pve-locked'))?.deadLetter),
+      30_000,
+      'the locked target is parked',
+    ).then(() => stateOf(rig, 'pve::pve-locked'));
     const retryAtBefore = parked!.deadLetter!.retryAtMs;
     // Let the write-behind buffer (1 s batches) store the dead letter.
     await new Promise((r) => setTimeout(r, 2_500));
     await rig.redis.restartEmpty();
-    const seconds = await secondsUntil(async () => (await rig.jobKeys().catch(() => [])).length === targets.length, 60_000, 'every target has its job again');
+    const seconds = await secondsUntil(
+      async () => (await rig.jobKeys().catch(() => [])).length === targets.length,
+      60_000,
+      'every target has its job again',
+    );
     const after = await stateOf(rig, 'pve::pve-locked');
     const kept = after?.deadLetter?.retryAtMs === retryAtBefore;
     const figures: Figure[] = [
@@ -53,7 +60,12 @@ export async function postgresOutage(): Promise<ScenarioResult> {
   const rig = await ReliabilityRig.start('pgoutage', targets);
   const database = await PostgresProcess.start();
   try {
-    const replica = await rig.startReplica({ DATABASE_URL: database.url, ADAPTIVE_POLLING_BASE_INTERVAL: '1s', ADAPTIVE_POLLING_MIN_INTERVAL: '1s', ADAPTIVE_POLLING_ENABLED: 'false' });
+    const replica = await rig.startReplica({
+      DATABASE_URL: database.url,
+      ADAPTIVE_POLLING_BASE_INTERVAL: '1s',
+      ADAPTIVE_POLLING_MIN_INTERVAL: '1s',
+      ADAPTIVE_POLLING_ENABLED: 'false',
+    });
     await secondsUntil(() => rig.totalRequests() >= 12, 30_000, 'polling started');
     database.stopServer();
     const outageStart = Date.now();
@@ -96,11 +108,23 @@ export async function postgresOutage(): Promise<ScenarioResult> {
     return {
       scenario: 'PostgreSQL stopped and started during polling',
       figures: [
-        { name: 'polls during the outage', value: polledDuringOutage, bound: `>= ${Math.floor(expectedPolls)} (5 of 6 targets at 1 s, 70 %)`, ok: polledDuringOutage >= expectedPolls },
-        { name: 'operator audit records landed after the outage', value: `${landed} of ${actions}`, bound: `${actions} of ${actions}`, ok: landed === actions },
+        {
+          name: 'polls during the outage',
+          value: polledDuringOutage,
+          bound: `>= ${Math.floor(expectedPolls)} (5 of 6 targets at 1 s, 70 %)`,
+          ok: polledDuringOutage >= expectedPolls,
+        },
+        {
+          name: 'operator audit records landed after the outage',
+          value: `${landed} of ${actions}`,
+          bound: `${actions} of ${actions}`,
+          ok: landed === actions,
+        },
         { name: 'seconds from restart until they landed', value: Number(seconds.toFixed(2)), bound: '<= 60 s', ok: seconds >= 0 },
       ],
-      notes: [`a private PostgreSQL cluster stopped for ${outageSeconds.toFixed(1)} s; ${actions} pause/resume actions through the API during the outage`],
+      notes: [
+        `a private PostgreSQL cluster stopped for ${outageSeconds.toFixed(1)} s; ${actions} pause/resume actions through the API during the outage`,
+      ],
     };
   } finally {
     await rig.stop();

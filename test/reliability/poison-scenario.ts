@@ -48,13 +48,22 @@ export async function poisonTargetParked(): Promise<ScenarioResult> {
     const parkedAfter = (Date.now() - startedAt) / 1000;
     const reason = (await state())?.deadLetter?.reason ?? 'none';
     const healthyBefore = rig.requests('pve-healthy');
-    const healthySeconds = await secondsUntil(() => rig.requests('pve-healthy') >= healthyBefore + 2, 30_000, 'the healthy target keeps polling').catch(() => Infinity);
+    const healthySeconds = await secondsUntil(
+      () => rig.requests('pve-healthy') >= healthyBefore + 2,
+      30_000,
+      'the healthy target keeps polling',
+    ).catch(() => Infinity);
     return {
       scenario: 'a poll that kills its process (poison target)',
       figures: [
         { name: 'processes killed before the target was parked', value: kills, bound: '= 3', ok: kills === 3 },
         { name: 'dead-letter reason', value: reason, bound: 'stalled', ok: reason === 'stalled' },
-        { name: 'seconds for the healthy target to poll twice more after the park', value: Number(healthySeconds.toFixed(2)), bound: '<= 30 s', ok: healthySeconds <= 30 },
+        {
+          name: 'seconds for the healthy target to poll twice more after the park',
+          value: Number(healthySeconds.toFixed(2)),
+          bound: '<= 30 s',
+          ok: healthySeconds <= 30,
+        },
       ],
       notes: [
         `2 replicas, one replaced after each kill; parked ${parkedAfter.toFixed(1)} s after the first replicas started`,

@@ -22,6 +22,8 @@ export function renderReliabilityReport(results: ScenarioResult[], meta: { comma
     for (const note of result.notes) lines.push(`- ${note}`);
     lines.push('');
   }
-  lines.push('Malformed API input (keys without `::`, control characters, unknown targets, retry or purge of a\ntarget that is not parked) is answered 400/404/409 with the reason and changes nothing; that is\nasserted by `test/e2e/api.test.ts` rather than measured here.');
+  lines.push(
+    'Malformed API input (keys without `::`, control characters, unknown targets, retry or purge of a\ntarget that is not parked) is answered 400/404/409 with the reason and changes nothing; that is\nasserted by `test/e2e/api.test.ts` rather than measured here.',
+  );
   return lines.join('\n');
 }

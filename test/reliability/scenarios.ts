@@ -91,7 +91,7 @@ export async function killNineMidPoll(): Promise<ScenarioResult> {
       scenario: 'kill -9 of a replica mid-poll',
       figures: [
         exactly('targets lost', lost, 0),
-        atMost('seconds until the killed replica\'s polls ran again (max)', Math.max(...takeover), 10, ' s'),
+        atMost("seconds until the killed replica's polls ran again (max)", Math.max(...takeover), 10, ' s'),
         { name: 'polls in flight on the killed replica', value: inFlight.length, bound: '>= 1', ok: inFlight.length >= 1 },
         exactly('jobs after the kill', jobs, targets.length),
       ],
@@ -134,7 +134,12 @@ export async function threeReplicasSoak(scale: ScenarioScale): Promise<ScenarioR
       figures: [
         exactly('targets with overlapping polls (simulator maxConcurrent > 1)', overlapping, 0),
         exactly('duplicate jobs (jobs - targets)', jobs - targets.length, 0),
-        { name: 'polls per target (min..max)', value: `${min}..${max}`, bound: `${low}..${high} (expected ~${expected.toFixed(1)})`, ok: min >= low && max <= high },
+        {
+          name: 'polls per target (min..max)',
+          value: `${min}..${max}`,
+          bound: `${low}..${high} (expected ~${expected.toFixed(1)})`,
+          ok: min >= low && max <= high,
+        },
       ],
       notes: [`${rig.totalRequests()} requests in all; fixed 2 s cadence (adaptive off) so the expected count is known`],
     };
@@ -177,9 +182,17 @@ export async function gracefulSigterm(): Promise<ScenarioResult> {
 export async function hungPollAborted(): Promise<ScenarioResult> {
   const rig = await ReliabilityRig.start('hang', [{ name: 'pmg-hang', type: 'pmg', hang: true }]);
   return withRig(rig, async () => {
-    const replica = await rig.startReplica({ ADAPTIVE_POLLING_POLL_TIMEOUT: '2s', ADAPTIVE_POLLING_BASE_INTERVAL: '1s', ADAPTIVE_POLLING_MIN_INTERVAL: '1s' });
+    const replica = await rig.startReplica({
+      ADAPTIVE_POLLING_POLL_TIMEOUT: '2s',
+      ADAPTIVE_POLLING_BASE_INTERVAL: '1s',
+      ADAPTIVE_POLLING_MIN_INTERVAL: '1s',
+    });
     await secondsUntil(() => replica.proxy.inFlightTargets().includes('pmg-hang'), 20_000, 'the hung poll started');
-    const abortedAfter = await secondsUntil(() => !replica.proxy.inFlightTargets().includes('pmg-hang'), 10_000, 'the hung poll was aborted');
+    const abortedAfter = await secondsUntil(
+      () => !replica.proxy.inFlightTargets().includes('pmg-hang'),
+      10_000,
+      'the hung poll was aborted',
+    );
     return {
       scenario: 'hung poll',
       figures: [atMost('seconds from request start to abort (timeout 2 s)', abortedAfter, 2.5, ' s')],
@@ -197,7 +210,11 @@ export async function badInputAtStart(): Promise<ScenarioResult> {
   return withRig(rig, async () => {
     const good = await rig.startReplica();
     const parkedKey = `bull:${rig.queueName}:target-${encodeURIComponent('pve::pve-locked')}`;
-    await secondsUntil(async () => ((await rig.client.hget(parkedKey, 'data')) ?? '').includes('permanent_failure'), 30_000, 'the locked target is parked');
+    await secondsUntil(
+      async () => ((await rig.client.hget(parkedKey, 'data')) ?? '').includes('permanent_failure'),
+      30_000,
+      'the locked target is parked',
+    );
     const storedBefore = await rig.client.hget(parkedKey, 'data');
     await good.demo.stop('SIGTERM');
 
@@ -236,11 +253,26 @@ export async function badInputAtStart(): Promise<ScenarioResult> {
       figures: [
         { name: 'bad env: start refused, one error naming both fields', value: envNamesBoth, bound: 'true', ok: envNamesBoth },
         { name: 'malformed system.json: start refused naming the file', value: jsonNamesFile, bound: 'true', ok: jsonNamesFile },
-        { name: 'stored state unchanged by the refused starts', value: storedAfter === storedBefore, bound: 'true', ok: storedAfter === storedBefore },
+        {
+          name: 'stored state unchanged by the refused starts',
+          value: storedAfter === storedBefore,
+          bound: 'true',
+          ok: storedAfter === storedBefore,
+        },
       ],
       notes: [
-        `env error: ${envFailure.split('\n').filter((l) => /ADAPTIVE_POLLING_(MIN|MAX)_INTERVAL/.test(l)).slice(0, 2).join(' | ').trim()}`,
-        `system.json error: ${jsonFailure.split('\n').find((l) => l.includes('system.json'))?.trim() ?? '(none)'}`,
+        `env error: ${envFailure
+          .split('\n')
+          .filter((l) => /ADAPTIVE_POLLING_(MIN|MAX)_INTERVAL/.test(l))
+          .slice(0, 2)
+          .join(' | ')
+          .trim()}`,
+        `system.json error: ${
+          jsonFailure
+            .split('\n')
+            .find((l) => l.includes('system.json'))
+            ?.trim() ?? '(none)'
+        }`,
       ],
     };
   });

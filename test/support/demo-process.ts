@@ -14,8 +14,7 @@ function newestMtime(dir: string): number {
     if (entry.isDirectory()) {
       // Build output and installed packages are not sources.
       if (entry.name !== 'dist' && entry.name !== 'node_modules') newest = Math.max(newest, newestMtime(path));
-    }
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

@@ -49,8 +49,13 @@ export class PostgresProcess {
 
   startServer(): void {
     runAsPostgres('pg_ctl', [
-      '-D', this.dataDir, '-w', '-l', join(this.dataDir, '..', 'server.log'),
-      '-o', `-p ${this.port} -k ${join(this.dataDir, '..')} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-D',
+      this.dataDir,
+      '-w',
+      '-l',
+      join(this.dataDir, '..', 'server.log'),
+      '-o',
+      `-p ${this.port} -k ${join(this.dataDir, '..')} -c listen_addresses=127.0.0.1 -c fsync=off`,
       'start',
     ]);
   }

@@ -53,10 +53,7 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
       const match = SAMPLE.exec(line);
       if (!match) throw new Error(`not a sample line: ${line}`);
       const [, name, labels, value] = match;
-      const owner =
-        families.get(name) ??
-        families.get(name.replace(/_(bucket|sum|count)$/, '')) ??
-        family(name);
+      const owner = families.get(name) ?? families.get(name.replace(/_(bucket|sum|count)$/, '')) ?? family(name);
       owner.samples.push({ name, labels: parseLabels(labels), value: parseValue(value) });
     }
   }
@@ -64,15 +61,9 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
 }
 
 /** The value of the one sample with exactly these label values (others ignored), or undefined. */
-export function sampleValue(
-  families: Map<string, MetricFamily>,
-  name: string,
-  labels: Record<string, string> = {},
-): number | undefined {
+export function sampleValue(families: Map<string, MetricFamily>, name: string, labels: Record<string, string> = {}): number | undefined {
   const family = families.get(name) ?? families.get(name.replace(/_(bucket|sum|count)$/, ''));
-  return family?.samples.find(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  )?.value;
+  return family?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
 export interface PromtoolResult {

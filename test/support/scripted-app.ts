@@ -69,11 +69,7 @@ export type ScriptedHost = Pick<ModuleMetadata, 'imports' | 'providers' | 'contr
  * Starts a Nest app with the module and one `scripted` poller driven by
  * `recorder`, and the polling metrics. The API is open (`api: { auth: false }`) unless `options.api` says otherwise.
  */
-export async function startScriptedApp(
-  recorder: PollRecorder,
-  options: ScriptedAppOptions,
-  host: ScriptedHost = {},
-): Promise<ScriptedApp> {
+export async function startScriptedApp(recorder: PollRecorder, options: ScriptedAppOptions, host: ScriptedHost = {}): Promise<ScriptedApp> {
   const { persistence, ...moduleOptions } = options;
   @Module({
     imports: [

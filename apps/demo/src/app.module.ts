@@ -44,12 +44,7 @@ export class AppModule {
         TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
       ],
       controllers: [DemoHealthController],
-      providers: [
-        FleetPollers,
-        { provide: DEMO_ENVIRONMENT, useValue: demo },
-        DemoShutdown,
-        AdaptivePollingHealthIndicator,
-      ],
+      providers: [FleetPollers, { provide: DEMO_ENVIRONMENT, useValue: demo }, DemoShutdown, AdaptivePollingHealthIndicator],
     };
   }
 }

@@ -48,7 +48,7 @@ describe('behaviour model', () => {
     const times = b.changeTimesUntil(24 * 3600 * 1000);
     expect(times[0]).toBeGreaterThanOrEqual(0);
     expect(times[0]).toBeLessThan(15_000);
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5_000);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(15_000);
     const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
@@ -62,7 +62,10 @@ describe('behaviour model', () => {
     const backward = new TargetBehaviour(t, 5);
     const probes = Array.from({ length: 200 }, (_, i) => i * 7_919);
     const a = probes.map((ms) => [forward.versionAt(ms), forward.failsAt(ms)]);
-    const b = [...probes].reverse().map((ms) => [backward.versionAt(ms), backward.failsAt(ms)]).reverse();
+    const b = [...probes]
+      .reverse()
+      .map((ms) => [backward.versionAt(ms), backward.failsAt(ms)])
+      .reverse();
     expect(b).toEqual(a);
     expect(forward.dataAt(100_000)).toEqual(backward.dataAt(100_000));
   });
@@ -71,11 +74,11 @@ describe('behaviour model', () => {
     const b = new TargetBehaviour(target({ name: 'v', changeEverySeconds: 30 }), 3);
     const [c1, c2] = b.changeTimesUntil(200_000);
     expect(b.versionAt(0)).toBe(c1 === 0 ? 1 : 0);
-    expect(b.versionAt(c1 as number)).toBe(1);
-    expect(b.versionAt((c2 as number) - 1e-6)).toBe(1);
-    expect(b.versionAt(c2 as number)).toBe(2);
-    expect(b.dataAt(c2 as number)).toMatchObject({ target: 'v', type: 'pve', version: 2 });
-    expect(b.dataAt(c2 as number).value).not.toBe(b.dataAt(c1 as number).value);
+    expect(b.versionAt(c1)).toBe(1);
+    expect(b.versionAt(c2 - 1e-6)).toBe(1);
+    expect(b.versionAt(c2)).toBe(2);
+    expect(b.dataAt(c2)).toMatchObject({ target: 'v', type: 'pve', version: 2 });
+    expect(b.dataAt(c2).value).not.toBe(b.dataAt(c1).value);
     const still = new TargetBehaviour(target({ name: 's' }), 3);
     expect(still.versionAt(1e9)).toBe(0);
     expect(still.changeTimesUntil(1e9)).toEqual([]);

@@ -103,7 +103,7 @@ export class TargetBehaviour {
   /** The data served at `atMs`. */
   dataAt(atMs: number): TargetData {
     const version = this.versionAt(atMs);
-    const changedAtMs = version === 0 ? 0 : (this.changeTimesMs[version - 1] as number);
+    const changedAtMs = version === 0 ? 0 : this.changeTimesMs[version - 1];
     return {
       target: this.target.name,
       type: this.target.type,
@@ -153,7 +153,7 @@ function upperBound(sorted: number[], x: number, strict: boolean): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const v = sorted[mid] as number;
+    const v = sorted[mid];
     if (strict ? v < x : v <= x) lo = mid + 1;
     else hi = mid;
   }

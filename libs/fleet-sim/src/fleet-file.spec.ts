@@ -34,7 +34,9 @@ describe('fleet file', () => {
 
   it('count 1 keeps the entry name; displayName defaults to the name and is numbered when expanded', () => {
     const targets = expandFleet(
-      parseFleetFile('{"targets":[{"name":"a","type":"pve","count":1},{"name":"b","type":"pbs","count":2,"displayName":"B"},{"name":"c","type":"x","down":true}]}'),
+      parseFleetFile(
+        '{"targets":[{"name":"a","type":"pve","count":1},{"name":"b","type":"pbs","count":2,"displayName":"B"},{"name":"c","type":"x","down":true}]}',
+      ),
     );
     expect(targets.map((t) => [t.entry, t.name, t.displayName])).toEqual([
       ['a', 'a', 'a'],
@@ -80,15 +82,21 @@ describe('fleet file', () => {
   });
 
   it('names the source and the field in the message', () => {
-    expect(() => parseFleetFile('{"targets":[{"name":"a","type":"pve"},{"name":"b","type":"pve"},{"name":"c","type":"pve","failureRate":2}]}', 'fleets/x.json')).toThrow(
-      /fleets\/x\.json: invalid fleet file \(1 problem\):\n {2}- targets\[2\]\.failureRate: must be between 0 and 1/,
-    );
+    expect(() =>
+      parseFleetFile(
+        '{"targets":[{"name":"a","type":"pve"},{"name":"b","type":"pve"},{"name":"c","type":"pve","failureRate":2}]}',
+        'fleets/x.json',
+      ),
+    ).toThrow(/fleets\/x\.json: invalid fleet file \(1 problem\):\n {2}- targets\[2\]\.failureRate: must be between 0 and 1/);
   });
 
   it('rejects bad JSON, a missing targets array and an empty fleet', () => {
     expect(problemsOf('{"targets": [')).toEqual([expect.stringMatching(/^\(file\): is not valid JSON/)]);
     expect(problemsOf('[]')).toEqual(['(root): must be an object like {"targets":[...]}']);
-    expect(problemsOf('{"target":[]}')).toEqual(['target: unknown field (expected only "targets")', 'targets: must be an array of target entries']);
+    expect(problemsOf('{"target":[]}')).toEqual([
+      'target: unknown field (expected only "targets")',
+      'targets: must be an array of target entries',
+    ]);
     expect(problemsOf('{"targets":[]}')).toEqual(['targets: must hold at least one entry']);
   });
 
@@ -108,15 +116,16 @@ describe('fleet file', () => {
   });
 
   it('the shipped fleets have the promised shape', () => {
-    const read = (file: string) =>
-      expandFleet(parseFleetFile(readFileSync(resolve(__dirname, '../../../fleets', file), 'utf8'), file));
+    const read = (file: string) => expandFleet(parseFleetFile(readFileSync(resolve(__dirname, '../../../fleets', file), 'utf8'), file));
     const standard = read('standard.json');
     expect(standard.length).toBeGreaterThanOrEqual(95);
     expect(standard.length).toBeLessThanOrEqual(105);
     const share = (pred: (t: (typeof standard)[number]) => boolean) => standard.filter(pred).length / standard.length;
     const plain = (t: (typeof standard)[number]) => t.failureRate === 0 && t.down !== 'always' && t.down.length === 0 && !t.unauthorized;
     expect(share((t) => plain(t) && t.changeEverySeconds !== null && t.changeEverySeconds <= 15)).toBeCloseTo(0.2, 2);
-    expect(share((t) => plain(t) && t.changeEverySeconds !== null && t.changeEverySeconds >= 60 && t.changeEverySeconds <= 300)).toBeCloseTo(0.4, 2);
+    expect(
+      share((t) => plain(t) && t.changeEverySeconds !== null && t.changeEverySeconds >= 60 && t.changeEverySeconds <= 300),
+    ).toBeCloseTo(0.4, 2);
     expect(share((t) => plain(t) && t.changeEverySeconds === 3600)).toBeCloseTo(0.3, 2);
     expect(standard.some((t) => t.failureRate > 0)).toBe(true);
     expect(standard.some((t) => t.down !== 'always' && t.down.some((w) => w.toSeconds - w.fromSeconds >= 3 * 3600))).toBe(true);

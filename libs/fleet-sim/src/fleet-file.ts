@@ -234,9 +234,7 @@ export function parseFleetFile(text: string, sourceName = 'fleet'): FleetFile {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new FleetFileError(sourceName, [
-      { field: '(file)', message: `is not valid JSON: ${(error as Error).message}` },
-    ]);
+    throw new FleetFileError(sourceName, [{ field: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
   }
   return validateFleet(value, sourceName);
 }
@@ -275,7 +273,9 @@ export function expandFleet(fleet: FleetFile): FleetTarget[] {
         down:
           entry.down === true
             ? 'always'
-            : [...(entry.down ?? [])].map((w) => ({ fromSeconds: w.fromSeconds, toSeconds: w.toSeconds })).sort((a, b) => a.fromSeconds - b.fromSeconds),
+            : [...(entry.down ?? [])]
+                .map((w) => ({ fromSeconds: w.fromSeconds, toSeconds: w.toSeconds }))
+                .sort((a, b) => a.fromSeconds - b.fromSeconds),
         unauthorized: entry.unauthorized ?? false,
         latencyMs: entry.latencyMs ?? 0,
         hang: entry.hang ?? false,

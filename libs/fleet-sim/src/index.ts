@@ -38,11 +38,5 @@ export {
   type TargetRun,
 } from './virtual/simulate';
 export { formatReport } from './virtual/report';
-export {
-  acceptanceFigures,
-  classifyTarget,
-  formatAcceptance,
-  type AcceptanceFigures,
-  type TargetClass,
-} from './virtual/acceptance';
+export { acceptanceFigures, classifyTarget, formatAcceptance, type AcceptanceFigures, type TargetClass } from './virtual/acceptance';
 export { parseArguments, runCli, UsageError, USAGE } from './virtual/cli';

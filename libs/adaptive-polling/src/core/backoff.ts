@@ -38,12 +38,7 @@ export function backoffBaseDelayMs(step: number, options: BackoffOptions, maxInt
  * The base delay times (1 + U(-jitter, +jitter)), clamped to the cap so a
  * retry never waits longer than the documented maximum (5 min, or 6 s in short mode).
  */
-export function backoffDelayMs(
-  step: number,
-  options: BackoffOptions,
-  maxIntervalMs: number,
-  random: RandomSource,
-): number {
+export function backoffDelayMs(step: number, options: BackoffOptions, maxIntervalMs: number, random: RandomSource): number {
   const series = backoffSeries(options, maxIntervalMs);
   const baseMs = backoffBaseDelayMs(step, options, maxIntervalMs);
   const factor = 1 + series.jitter * (2 * random() - 1);

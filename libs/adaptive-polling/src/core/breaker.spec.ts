@@ -142,7 +142,14 @@ describe('breaker transitions', () => {
     expect(step.state).toEqual({ ...state, breaker: closedBreaker(8), consecutiveFailures: 0, nextRunAtMs: NOW });
     expect(step.events).toHaveLength(1);
 
-    const deadLetter = { reason: 'permanent_failure' as const, enteredAtMs: 0, retryAtMs: NOW + 999, failures: 1, lastError: 'x', parkedCount: 1 };
+    const deadLetter = {
+      reason: 'permanent_failure' as const,
+      enteredAtMs: 0,
+      retryAtMs: NOW + 999,
+      failures: 1,
+      lastError: 'x',
+      parkedCount: 1,
+    };
     const parked = resetTargetBreaker({ ...state, deadLetter, nextRunAtMs: NOW + 999 }, NOW);
     expect(parked.state.nextRunAtMs).toBe(NOW + 999);
     expect(parked.state.deadLetter).toEqual(deadLetter);

@@ -46,8 +46,10 @@ describe('change signal', () => {
   });
 
   it('lets a throwing signal function fail the poll (never silent)', () => {
-    expect(() => applyChangeSignal(body, () => {
-      throw new Error('bad body');
-    })).toThrow('bad body');
+    expect(() =>
+      applyChangeSignal(body, () => {
+        throw new Error('bad body');
+      }),
+    ).toThrow('bad body');
   });
 });

@@ -15,16 +15,32 @@ type Expected = Pick<ClassifiedFailure, 'kind' | 'category'> & Partial<Classifie
 describe('classifyFailure: built-in rules', () => {
   it.each<[string, unknown, Expected]>([
     // Network error codes
-    ['ECONNREFUSED', errorWith('connect ECONNREFUSED', { code: 'ECONNREFUSED' }), { kind: 'transient', category: 'network', code: 'ECONNREFUSED' }],
+    [
+      'ECONNREFUSED',
+      errorWith('connect ECONNREFUSED', { code: 'ECONNREFUSED' }),
+      { kind: 'transient', category: 'network', code: 'ECONNREFUSED' },
+    ],
     ['ECONNRESET', errorWith('socket hang up', { code: 'ECONNRESET' }), { kind: 'transient', category: 'network', code: 'ECONNRESET' }],
     ['ETIMEDOUT', errorWith('connect ETIMEDOUT', { code: 'ETIMEDOUT' }), { kind: 'transient', category: 'timeout', code: 'ETIMEDOUT' }],
     ['EAI_AGAIN', errorWith('getaddrinfo EAI_AGAIN', { code: 'EAI_AGAIN' }), { kind: 'transient', category: 'network', code: 'EAI_AGAIN' }],
     ['EPIPE', errorWith('write EPIPE', { code: 'EPIPE' }), { kind: 'transient', category: 'network', code: 'EPIPE' }],
-    ['ENOTFOUND (DNS can flap)', errorWith('getaddrinfo ENOTFOUND pve1', { code: 'ENOTFOUND' }), { kind: 'transient', category: 'network', code: 'ENOTFOUND' }],
+    [
+      'ENOTFOUND (DNS can flap)',
+      errorWith('getaddrinfo ENOTFOUND pve1', { code: 'ENOTFOUND' }),
+      { kind: 'transient', category: 'network', code: 'ENOTFOUND' },
+    ],
     ['EHOSTUNREACH', errorWith('connect EHOSTUNREACH', { code: 'EHOSTUNREACH' }), { kind: 'transient', category: 'network' }],
     ['ENETUNREACH', errorWith('connect ENETUNREACH', { code: 'ENETUNREACH' }), { kind: 'transient', category: 'network' }],
-    ['undici connect timeout', errorWith('Connect Timeout Error', { code: 'UND_ERR_CONNECT_TIMEOUT' }), { kind: 'transient', category: 'timeout' }],
-    ['undici headers timeout', errorWith('Headers Timeout Error', { code: 'UND_ERR_HEADERS_TIMEOUT' }), { kind: 'transient', category: 'timeout' }],
+    [
+      'undici connect timeout',
+      errorWith('Connect Timeout Error', { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+      { kind: 'transient', category: 'timeout' },
+    ],
+    [
+      'undici headers timeout',
+      errorWith('Headers Timeout Error', { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+      { kind: 'transient', category: 'timeout' },
+    ],
     ['undici socket error', errorWith('other side closed', { code: 'UND_ERR_SOCKET' }), { kind: 'transient', category: 'network' }],
     // HTTP status
     ['500', errorWith('Internal Server Error', { statusCode: 500 }), { kind: 'transient', category: 'server_error', statusCode: 500 }],
@@ -32,7 +48,11 @@ describe('classifyFailure: built-in rules', () => {
     ['503', errorWith('Service Unavailable', { statusCode: 503 }), { kind: 'transient', category: 'server_error', retryAfterMs: null }],
     ['599', errorWith('x', { statusCode: 599 }), { kind: 'transient', category: 'server_error' }],
     ['408', errorWith('Request Timeout', { statusCode: 408 }), { kind: 'transient', category: 'timeout', statusCode: 408 }],
-    ['429 without Retry-After', errorWith('Too Many Requests', { statusCode: 429 }), { kind: 'transient', category: 'rate_limited', retryAfterMs: null }],
+    [
+      '429 without Retry-After',
+      errorWith('Too Many Requests', { statusCode: 429 }),
+      { kind: 'transient', category: 'rate_limited', retryAfterMs: null },
+    ],
     ['401', errorWith('Unauthorized', { statusCode: 401 }), { kind: 'permanent', category: 'auth', statusCode: 401 }],
     ['403', errorWith('Forbidden', { status: 403 }), { kind: 'permanent', category: 'auth', statusCode: 403 }],
     ['404', errorWith('Not Found', { statusCode: 404 }), { kind: 'permanent', category: 'not_found', statusCode: 404 }],
@@ -40,14 +60,34 @@ describe('classifyFailure: built-in rules', () => {
     ['422', errorWith('Unprocessable Entity', { statusCode: 422 }), { kind: 'permanent', category: 'validation', statusCode: 422 }],
     ['400', errorWith('Bad Request', { statusCode: 400 }), { kind: 'permanent', category: 'client_error', statusCode: 400 }],
     ['418', errorWith('teapot', { statusCode: 418 }), { kind: 'permanent', category: 'client_error' }],
-    ['axios-style response.status', errorWith('Request failed with status code 401', { code: 'ERR_BAD_REQUEST', response: { status: 401 } }), { kind: 'permanent', category: 'auth', statusCode: 401, code: 'ERR_BAD_REQUEST' }],
+    [
+      'axios-style response.status',
+      errorWith('Request failed with status code 401', { code: 'ERR_BAD_REQUEST', response: { status: 401 } }),
+      { kind: 'permanent', category: 'auth', statusCode: 401, code: 'ERR_BAD_REQUEST' },
+    ],
     ['status as a numeric string', errorWith('x', { status: '503' }), { kind: 'transient', category: 'server_error', statusCode: 503 }],
-    ['status wins over a network code', errorWith('x', { statusCode: 404, code: 'ECONNRESET' }), { kind: 'permanent', category: 'not_found' }],
-    ['a non-HTTP status field is ignored', errorWith('x', { status: 'failed' }), { kind: 'transient', category: 'unknown', statusCode: null }],
+    [
+      'status wins over a network code',
+      errorWith('x', { statusCode: 404, code: 'ECONNRESET' }),
+      { kind: 'permanent', category: 'not_found' },
+    ],
+    [
+      'a non-HTTP status field is ignored',
+      errorWith('x', { status: 'failed' }),
+      { kind: 'transient', category: 'unknown', statusCode: null },
+    ],
     // Timeouts and aborts
     ['AbortError', errorWith('This operation was aborted', { name: 'AbortError' }), { kind: 'transient', category: 'aborted' }],
-    ['TimeoutError', errorWith('The operation was aborted due to timeout', { name: 'TimeoutError' }), { kind: 'transient', category: 'timeout' }],
-    ['DOMException TimeoutError (AbortSignal.timeout)', new DOMException('signal timed out', 'TimeoutError'), { kind: 'transient', category: 'timeout' }],
+    [
+      'TimeoutError',
+      errorWith('The operation was aborted due to timeout', { name: 'TimeoutError' }),
+      { kind: 'transient', category: 'timeout' },
+    ],
+    [
+      'DOMException TimeoutError (AbortSignal.timeout)',
+      new DOMException('signal timed out', 'TimeoutError'),
+      { kind: 'transient', category: 'timeout' },
+    ],
     ['DOMException AbortError', new DOMException('aborted', 'AbortError'), { kind: 'transient', category: 'aborted' }],
     ['Node ABORT_ERR code', errorWith('The operation was aborted', { code: 'ABORT_ERR' }), { kind: 'transient', category: 'aborted' }],
     [
@@ -55,14 +95,26 @@ describe('classifyFailure: built-in rules', () => {
       errorWith('request cancelled', { signal: { aborted: true, reason: new DOMException('timed out', 'TimeoutError') } }),
       { kind: 'transient', category: 'timeout' },
     ],
-    ['a signal that did not abort is ignored', errorWith('x', { signal: { aborted: false, reason: undefined } }), { kind: 'transient', category: 'unknown' }],
+    [
+      'a signal that did not abort is ignored',
+      errorWith('x', { signal: { aborted: false, reason: undefined } }),
+      { kind: 'transient', category: 'unknown' },
+    ],
     // Validation
     ['ValidationError', errorWith('name is required', { name: 'ValidationError' }), { kind: 'permanent', category: 'validation' }],
     ['SchemaValidationError', errorWith('bad payload', { name: 'SchemaValidationError' }), { kind: 'permanent', category: 'validation' }],
     ['ZodError', errorWith('invalid', { name: 'ZodError' }), { kind: 'permanent', category: 'validation' }],
     // Fallback
-    ['plain Error', new Error('something odd'), { kind: 'transient', category: 'unknown', statusCode: null, code: null, retryAfterMs: null }],
-    ['unknown code is kept but not trusted', errorWith('x', { code: 'ERR_SOMETHING_ODD' }), { kind: 'transient', category: 'unknown', code: 'ERR_SOMETHING_ODD' }],
+    [
+      'plain Error',
+      new Error('something odd'),
+      { kind: 'transient', category: 'unknown', statusCode: null, code: null, retryAfterMs: null },
+    ],
+    [
+      'unknown code is kept but not trusted',
+      errorWith('x', { code: 'ERR_SOMETHING_ODD' }),
+      { kind: 'transient', category: 'unknown', code: 'ERR_SOMETHING_ODD' },
+    ],
   ])('%s', (_name, error, expected) => {
     expect(classifyFailure(error)).toMatchObject(expected);
   });
@@ -89,7 +141,9 @@ describe('classifyFailure: cause chains (Node fetch, wrappers)', () => {
   });
 
   it('reads an HTTP status several causes deep', () => {
-    const error = new Error('poll of pve1 failed', { cause: new Error('client error', { cause: errorWith('Unauthorized', { statusCode: 401 }) }) });
+    const error = new Error('poll of pve1 failed', {
+      cause: new Error('client error', { cause: errorWith('Unauthorized', { statusCode: 401 }) }),
+    });
     expect(classifyFailure(error)).toMatchObject({ kind: 'permanent', category: 'auth', statusCode: 401 });
   });
 
@@ -122,15 +176,47 @@ describe('classifyFailure: cause chains (Node fetch, wrappers)', () => {
 describe('classifyFailure: explicit error classes', () => {
   it.each<[string, unknown, Expected]>([
     ['TransientPollError', new TransientPollError('backend busy'), { kind: 'transient', category: 'unknown', statusCode: null }],
-    ['TransientPollError with 503', new TransientPollError('busy', { statusCode: 503 }), { kind: 'transient', category: 'server_error', statusCode: 503 }],
-    ['TransientPollError with 404 stays transient', new TransientPollError('not yet there', { statusCode: 404 }), { kind: 'transient', category: 'not_found' }],
-    ['TransientPollError with a network cause', new TransientPollError('down', { cause: errorWith('x', { code: 'ECONNRESET' }) }), { kind: 'transient', category: 'network', code: 'ECONNRESET' }],
+    [
+      'TransientPollError with 503',
+      new TransientPollError('busy', { statusCode: 503 }),
+      { kind: 'transient', category: 'server_error', statusCode: 503 },
+    ],
+    [
+      'TransientPollError with 404 stays transient',
+      new TransientPollError('not yet there', { statusCode: 404 }),
+      { kind: 'transient', category: 'not_found' },
+    ],
+    [
+      'TransientPollError with a network cause',
+      new TransientPollError('down', { cause: errorWith('x', { code: 'ECONNRESET' }) }),
+      { kind: 'transient', category: 'network', code: 'ECONNRESET' },
+    ],
     ['PermanentPollError', new PermanentPollError('bad config'), { kind: 'permanent', category: 'unknown', retryAfterMs: null }],
-    ['PermanentPollError with 401', new PermanentPollError('bad token', { statusCode: 401 }), { kind: 'permanent', category: 'auth', statusCode: 401 }],
-    ['PermanentPollError with 500 stays permanent', new PermanentPollError('broken forever', { statusCode: 500 }), { kind: 'permanent', category: 'server_error' }],
-    ['PermanentPollError over a transient cause', new PermanentPollError('give up', { cause: errorWith('x', { code: 'ECONNREFUSED' }) }), { kind: 'permanent', category: 'network' }],
-    ['an explicit class found inside a wrapper', new Error('wrapped', { cause: new PermanentPollError('nope', { statusCode: 403 }) }), { kind: 'permanent', category: 'auth' }],
-    ['recognised by name (another copy of the library)', errorWith('x', { name: 'PermanentPollError' }), { kind: 'permanent', category: 'unknown' }],
+    [
+      'PermanentPollError with 401',
+      new PermanentPollError('bad token', { statusCode: 401 }),
+      { kind: 'permanent', category: 'auth', statusCode: 401 },
+    ],
+    [
+      'PermanentPollError with 500 stays permanent',
+      new PermanentPollError('broken forever', { statusCode: 500 }),
+      { kind: 'permanent', category: 'server_error' },
+    ],
+    [
+      'PermanentPollError over a transient cause',
+      new PermanentPollError('give up', { cause: errorWith('x', { code: 'ECONNREFUSED' }) }),
+      { kind: 'permanent', category: 'network' },
+    ],
+    [
+      'an explicit class found inside a wrapper',
+      new Error('wrapped', { cause: new PermanentPollError('nope', { statusCode: 403 }) }),
+      { kind: 'permanent', category: 'auth' },
+    ],
+    [
+      'recognised by name (another copy of the library)',
+      errorWith('x', { name: 'PermanentPollError' }),
+      { kind: 'permanent', category: 'unknown' },
+    ],
   ])('%s', (_name, error, expected) => {
     expect(classifyFailure(error)).toMatchObject(expected);
   });
@@ -141,13 +227,25 @@ describe('classifyFailure: Retry-After', () => {
     ['429 + Retry-After seconds (plain headers)', errorWith('x', { statusCode: 429, headers: { 'retry-after': '120' } }), 120_000],
     ['429 + Retry-After with another key case', errorWith('x', { statusCode: 429, headers: { 'Retry-After': '7' } }), 7_000],
     ['429 + Retry-After as a number', errorWith('x', { statusCode: 429, headers: { 'retry-after': 3 } }), 3_000],
-    ['429 + Retry-After HTTP date', errorWith('x', { statusCode: 429, headers: { 'retry-after': new Date(NOW + 90_000).toUTCString() } }), 90_000],
-    ['429 + Retry-After date in the past', errorWith('x', { statusCode: 429, headers: { 'retry-after': new Date(NOW - 5_000).toUTCString() } }), 0],
+    [
+      '429 + Retry-After HTTP date',
+      errorWith('x', { statusCode: 429, headers: { 'retry-after': new Date(NOW + 90_000).toUTCString() } }),
+      90_000,
+    ],
+    [
+      '429 + Retry-After date in the past',
+      errorWith('x', { statusCode: 429, headers: { 'retry-after': new Date(NOW - 5_000).toUTCString() } }),
+      0,
+    ],
     ['503 + Retry-After (axios response.headers)', errorWith('x', { response: { status: 503, headers: { 'retry-after': '30' } } }), 30_000],
     ['503 + fetch Headers object', errorWith('x', { status: 503, headers: new Headers({ 'Retry-After': '4' }) }), 4_000],
     ['429 + retryAfterMs on the error', errorWith('x', { statusCode: 429, retryAfterMs: 2_500 }), 2_500],
     ['429 + retryAfterMs on a cause', new Error('wrapped', { cause: errorWith('x', { statusCode: 429, retryAfterMs: 1_000 }) }), 1_000],
-    ['TransientPollError with retryAfterMs and 429', new TransientPollError('slow down', { statusCode: 429, retryAfterMs: 60_000 }), 60_000],
+    [
+      'TransientPollError with retryAfterMs and 429',
+      new TransientPollError('slow down', { statusCode: 429, retryAfterMs: 60_000 }),
+      60_000,
+    ],
     ['TransientPollError with retryAfterMs, no status', new TransientPollError('maintenance', { retryAfterMs: 5_000 }), 5_000],
     ['500 with Retry-After is ignored', errorWith('x', { statusCode: 500, headers: { 'retry-after': '30' } }), null],
     ['401 with Retry-After is ignored', errorWith('x', { statusCode: 401, headers: { 'retry-after': '30' } }), null],
@@ -297,7 +395,11 @@ describe('classifyFailure: TLS certificate errors are permanent `tls`, for every
     ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate', 'self-signed certificate'],
     ['SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain', 'self-signed certificate in the chain'],
     ['CERT_HAS_EXPIRED', 'certificate has expired', 'certificate expired'],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames: Host: pve1. is not in the cert's altnames: DNS:localhost", 'certificate name mismatch'],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      "Hostname/IP does not match certificate's altnames: Host: pve1. is not in the cert's altnames: DNS:localhost",
+      'certificate name mismatch',
+    ],
     ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate', 'certificate not signed by a trusted CA'],
     ['ERR_TLS_FINGERPRINT_MISMATCH', 'certificate fingerprint AA:BB does not match the pinned CC:DD', 'certificate fingerprint mismatch'],
   ])('%s, direct and nested under cause', (code, nodeMessage, problem) => {

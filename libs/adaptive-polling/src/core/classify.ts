@@ -1,10 +1,4 @@
-import {
-  classifierFailed,
-  tlsFailure,
-  errorWithoutMessage,
-  httpStatusDetail,
-  nonErrorThrown,
-} from './messages';
+import { classifierFailed, tlsFailure, errorWithoutMessage, httpStatusDetail, nonErrorThrown } from './messages';
 import { redactSecrets } from './redact';
 import type { ClassifiedFailure, EpochMs, FailureCategory, FailureClassifier, FailureKind } from './types';
 
@@ -205,12 +199,7 @@ function asHttpStatus(value: unknown): number | null {
 function statusOf(link: unknown): number | null {
   if (!isObject(link)) return null;
   const response = isObject(link.response) ? link.response : {};
-  return (
-    asHttpStatus(link.statusCode) ??
-    asHttpStatus(link.status) ??
-    asHttpStatus(response.status) ??
-    asHttpStatus(response.statusCode)
-  );
+  return asHttpStatus(link.statusCode) ?? asHttpStatus(link.status) ?? asHttpStatus(response.status) ?? asHttpStatus(response.statusCode);
 }
 
 function codeOf(link: unknown): string | null {
@@ -244,12 +233,7 @@ function explicitKindOf(link: unknown): FailureKind | null {
  * Only 429 and 503 carry a Retry-After the poller should honour; an explicit
  * `TransientPollError` with `retryAfterMs` is honoured whatever its status.
  */
-function retryAfterOf(
-  chain: readonly unknown[],
-  explicit: unknown,
-  statusCode: number | null,
-  now: EpochMs | undefined,
-): number | null {
+function retryAfterOf(chain: readonly unknown[], explicit: unknown, statusCode: number | null, now: EpochMs | undefined): number | null {
   const explicitDelay = isObject(explicit) ? asDelayMs(explicit.retryAfterMs) : null;
   if (explicitDelay !== null) return explicitDelay;
   if (statusCode !== 429 && statusCode !== 503) return null;
@@ -327,6 +311,7 @@ function describeThrown(value: unknown): string {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only reached for undefined and functions
     return JSON.stringify(value) ?? String(value);
   } catch {
     return Object.prototype.toString.call(value);

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedBreaker } from './breaker';
-import {
-  deadLetterAllowsPoll,
-  deadLetterReasonFor,
-  parkTarget,
-  purgeDeadLetter,
-  reparkTarget,
-  retryDeadLetterNow,
-} from './dead-letter';
+import { deadLetterAllowsPoll, deadLetterReasonFor, parkTarget, purgeDeadLetter, reparkTarget, retryDeadLetterNow } from './dead-letter';
 import { initialTargetState } from './target-state';
 import { testPollingOptions } from './testing/fixtures';
 import type { DeadLetterState, FailureKind, TargetPollState } from './types';

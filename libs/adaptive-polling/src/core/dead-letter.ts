@@ -19,11 +19,7 @@ import type {
 export type DeadLetterEvent = Extract<PollEvent, { type: 'dead_letter_in' | 'dead_letter_out' }>;
 
 /** Why a target that is not parked yet must be parked now, or null to keep retrying. */
-export function deadLetterReasonFor(
-  kind: FailureKind,
-  consecutiveFailures: number,
-  options: DeadLetterOptions,
-): DeadLetterReason | null {
+export function deadLetterReasonFor(kind: FailureKind, consecutiveFailures: number, options: DeadLetterOptions): DeadLetterReason | null {
   if (kind === 'permanent') return 'permanent_failure';
   return consecutiveFailures >= options.maxTransientFailures ? 'max_retry_attempts' : null;
 }

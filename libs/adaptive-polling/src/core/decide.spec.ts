@@ -7,14 +7,7 @@ import { initialTargetState } from './target-state';
 import { drivePolls } from './testing/decide-driver';
 import { testPollingOptions } from './testing/fixtures';
 import { constantRandom } from './testing/seeded-random';
-import type {
-  DecisionInput,
-  IntervalPolicy,
-  PolicyInput,
-  PollOutcome,
-  TargetPollState,
-  TypePollingOptions,
-} from './types';
+import type { DecisionInput, IntervalPolicy, PolicyInput, PollOutcome, TargetPollState, TypePollingOptions } from './types';
 
 const MINUTE_MS = 60_000;
 const NOW = 10_000_000;
@@ -27,7 +20,12 @@ const unauthorized = () => new PermanentPollError('401 Unauthorized', { statusCo
 const rateLimited = (retryAfterSeconds: number) =>
   Object.assign(new Error('429 Too Many Requests'), { statusCode: 429, headers: { 'retry-after': String(retryAfterSeconds) } });
 
-const success = (resultHash: string, generation = 0, durationMs = 0): PollOutcome => ({ kind: 'success', resultHash, durationMs, generation });
+const success = (resultHash: string, generation = 0, durationMs = 0): PollOutcome => ({
+  kind: 'success',
+  resultHash,
+  durationMs,
+  generation,
+});
 const failure = (error: unknown, generation = 0, durationMs = 0): PollOutcome => ({ kind: 'failure', error, durationMs, generation });
 
 /** A policy that records what it was given and answers like pulse. */
@@ -89,7 +87,13 @@ describe('decide: successes', () => {
     { name: 'changed', hash: 'h2', changed: true, lastChangeAtMs: NOW, changes: 1 },
     { name: 'unchanged', hash: 'h1', changed: false, lastChangeAtMs: 123, changes: 0 },
   ])('a later success, $name', ({ hash, changed, lastChangeAtMs, changes }) => {
-    const state = { ...fresh(), lastResultHash: 'h1', lastSuccessAtMs: NOW - 10_000, lastChangeAtMs: 123, totals: { polls: 4, failures: 0, changes: 0 } };
+    const state = {
+      ...fresh(),
+      lastResultHash: 'h1',
+      lastSuccessAtMs: NOW - 10_000,
+      lastChangeAtMs: 123,
+      totals: { polls: 4, failures: 0, changes: 0 },
+    };
     const d = decideWith(state, success(hash));
     expect(d.changed).toBe(changed);
     expect(d.state.lastChangeAtMs).toBe(lastChangeAtMs);
@@ -129,11 +133,25 @@ describe('decide: successes', () => {
   it('keeps the policy state between polls (pulse: three calls give 7 s, then the EMA moves on)', () => {
     const bounds = { minMs: 5000, maxMs: 60_000, baseMs: 10_000 };
     const typeOptions = testPollingOptions({ intervals: bounds, intervalJitter: 0 });
-    const first = decide({ state: initialTargetState(typeOptions, 0), outcome: success('a'), now: 0, options: typeOptions, policy: pulsePolicy, random: noJitter });
+    const first = decide({
+      state: initialTargetState(typeOptions, 0),
+      outcome: success('a'),
+      now: 0,
+      options: typeOptions,
+      policy: pulsePolicy,
+      random: noJitter,
+    });
     expect(first.delayMs).toBeCloseTo(7000, 6);
     expect(first.state.policyState).toEqual({ smoothedMs: first.delayMs });
     // Polled again 0 ms after the previous success: staleness 0, target max: 0.6 * 60 + 0.4 * 7 = 38.8 s.
-    const second = decide({ state: first.state, outcome: success('a'), now: 0, options: typeOptions, policy: pulsePolicy, random: noJitter });
+    const second = decide({
+      state: first.state,
+      outcome: success('a'),
+      now: 0,
+      options: typeOptions,
+      policy: pulsePolicy,
+      random: noJitter,
+    });
     expect(second.delayMs).toBeCloseTo(38_800, 6);
   });
 
@@ -186,7 +204,12 @@ describe('decide: failures, breaker and backoff', () => {
     expect(events).toEqual([{ type: 'breaker_transition', from: 'closed', to: 'open', generation: 1, atMs: NOW + 15_000 }]);
     expect(state.breaker).toMatchObject({ state: 'open', failures: 3, generation: 1, retryAtMs: NOW + 35_000 });
     expect(state).toMatchObject({ consecutiveFailures: 3, recentFailures: 3, totals: { polls: 3, failures: 3, changes: 0 } });
-    expect(state.lastError).toEqual({ message: 'connect ECONNREFUSED 10.0.0.7:8006', kind: 'transient', category: 'network', atMs: NOW + 15_000 });
+    expect(state.lastError).toEqual({
+      message: 'connect ECONNREFUSED 10.0.0.7:8006',
+      kind: 'transient',
+      category: 'network',
+      atMs: NOW + 15_000,
+    });
   });
 
   const openState = (): TargetPollState => ({
@@ -209,7 +232,14 @@ describe('decide: failures, breaker and backoff', () => {
     expect(begin.events).toEqual([{ type: 'breaker_transition', from: 'open', to: 'half_open', generation: 2, atMs: NOW }]);
     expect(begin.generation).toBe(2);
     expect(decision.events).toEqual([{ type: 'breaker_transition', from: 'half_open', to: 'closed', generation: 3, atMs: NOW }]);
-    expect(decision.state.breaker).toEqual({ state: 'closed', generation: 3, failures: 0, backoffStep: 0, openedAtMs: null, retryAtMs: null });
+    expect(decision.state.breaker).toEqual({
+      state: 'closed',
+      generation: 3,
+      failures: 0,
+      backoffStep: 0,
+      openedAtMs: null,
+      retryAtMs: null,
+    });
     expect(decision.state.consecutiveFailures).toBe(0);
     // Recovering: the error penalty (n = 3) shortens the interval, then decays.
     expect(decision.state.recentFailures).toBe(1.5);
@@ -255,7 +285,14 @@ describe('decide: failures, breaker and backoff', () => {
   });
 
   it('a 429 on the dead-letter retry attempt defers the attempt', () => {
-    const deadLetter = { reason: 'max_retry_attempts' as const, enteredAtMs: 0, retryAtMs: NOW, failures: 5, lastError: 'x', parkedCount: 1 };
+    const deadLetter = {
+      reason: 'max_retry_attempts' as const,
+      enteredAtMs: 0,
+      retryAtMs: NOW,
+      failures: 5,
+      lastError: 'x',
+      parkedCount: 1,
+    };
     const d = decideWith({ ...fresh(), consecutiveFailures: 5, deadLetter }, failure(rateLimited(60)));
     expect(d.state.deadLetter).toEqual({ ...deadLetter, retryAtMs: NOW + 60_000 });
     expect(d.events).toEqual([]);
@@ -309,8 +346,22 @@ describe('decide: dead-letter queue', () => {
     lastSuccessAtMs: NOW - 40 * MINUTE_MS,
     consecutiveFailures: 5,
     recentFailures: 5,
-    breaker: { state: 'open', generation: 3, failures: 5, backoffStep: 5, openedAtMs: NOW - 31 * MINUTE_MS, retryAtMs: NOW - 30 * MINUTE_MS },
-    deadLetter: { reason: 'max_retry_attempts', enteredAtMs: NOW - 30 * MINUTE_MS, retryAtMs: NOW, failures: 5, lastError: 'x', parkedCount: 1 },
+    breaker: {
+      state: 'open',
+      generation: 3,
+      failures: 5,
+      backoffStep: 5,
+      openedAtMs: NOW - 31 * MINUTE_MS,
+      retryAtMs: NOW - 30 * MINUTE_MS,
+    },
+    deadLetter: {
+      reason: 'max_retry_attempts',
+      enteredAtMs: NOW - 30 * MINUTE_MS,
+      retryAtMs: NOW,
+      failures: 5,
+      lastError: 'x',
+      parkedCount: 1,
+    },
     nextRunAtMs: NOW,
   });
 

@@ -114,8 +114,7 @@ function finish(state: TargetPollState, now: EpochMs, next: NextRun, rest: Pick<
 /** A result from an older breaker generation (e.g. started before an operator reset) flips nothing. */
 function ignoreStaleResult(input: DecisionInput): Decision {
   const { state, outcome, now, options } = input;
-  const nextRunAtMs =
-    state.nextRunAtMs !== null && state.nextRunAtMs >= now ? state.nextRunAtMs : now + options.intervals.baseMs;
+  const nextRunAtMs = state.nextRunAtMs !== null && state.nextRunAtMs >= now ? state.nextRunAtMs : now + options.intervals.baseMs;
   // Still classified, so metrics can count the error; the state ignores it.
   const failure = outcome.kind === 'failure' ? classifyFailure(outcome.error, { classifier: input.classifier, now }) : null;
   return {
@@ -180,10 +179,7 @@ function decideSuccess(input: DecisionInput, outcome: Extract<PollOutcome, { kin
  * success when the poll began; 1 if there was none). Measured after the
  * success it would always be ~0, which is what drifts the seed to max.
  */
-function successIntervalMs(
-  input: DecisionInput,
-  changed: boolean | null,
-): { intervalMs: number; policyState: PolicyStateJson } {
+function successIntervalMs(input: DecisionInput, changed: boolean | null): { intervalMs: number; policyState: PolicyStateJson } {
   const { state, outcome, now, options } = input;
   const bounds = options.intervals;
   if (typeof input.fixedIntervalMs === 'number' && Number.isFinite(input.fixedIntervalMs) && input.fixedIntervalMs > 0) {

@@ -1,12 +1,5 @@
 import { InvalidDurationError } from './errors';
-import {
-  durationNeedsUnit,
-  durationNegative,
-  durationNotFinite,
-  durationTooLarge,
-  fieldMessage,
-  notADuration,
-} from './messages';
+import { durationNeedsUnit, durationNegative, durationNotFinite, durationTooLarge, fieldMessage, notADuration } from './messages';
 import type { OptionProblem } from './types';
 
 /**
@@ -47,8 +40,7 @@ export function tryParseDuration(value: unknown, field: string): DurationParseRe
   if (match === null || text === '') return fail(notADuration(value));
 
   const [, h, m, s, ms] = match;
-  const total =
-    Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(ms ?? 0);
+  const total = Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(ms ?? 0);
   if (!Number.isSafeInteger(total)) return fail(durationTooLarge(value));
   return { ok: true, ms: total };
 }

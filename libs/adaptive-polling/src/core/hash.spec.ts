@@ -32,7 +32,17 @@ describe('stableHash', () => {
     ['NaN is null', { n: Number.NaN }, { n: null }],
     ['Date hashes as its ISO string', { at: new Date(0) }, { at: '1970-01-01T00:00:00.000Z' }],
     ['null and undefined hash alike', null, undefined],
-    ['Map entry order', new Map([['a', 1], ['b', 2]]), new Map([['b', 2], ['a', 1]])],
+    [
+      'Map entry order',
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      new Map([
+        ['b', 2],
+        ['a', 1],
+      ]),
+    ],
     ['Set order', new Set([1, 2]), new Set([2, 1])],
   ])('equal: %s', (_name, left, right) => {
     expect(stableHash(left)).toBe(stableHash(right));
@@ -92,7 +102,12 @@ function reverseKeys(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const reversed: Record<string, unknown> = {};
   for (const key of Object.keys(value).reverse()) {
-    Object.defineProperty(reversed, key, { value: reverseKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(reversed, key, {
+      value: reverseKeys((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return reversed;
 }

@@ -122,12 +122,7 @@ export function minAboveMax(scope: string | null, min: SourcedText, max: Sourced
   return scoped(scope, `min interval ${sourced(min)} exceeds max interval ${sourced(max)}`);
 }
 
-export function baseOutsideRange(
-  scope: string | null,
-  base: SourcedText,
-  side: 'below' | 'above',
-  bound: SourcedText,
-): string {
+export function baseOutsideRange(scope: string | null, base: SourcedText, side: 'below' | 'above', bound: SourcedText): string {
   const boundName = side === 'below' ? 'min' : 'max';
   return scoped(
     scope,

@@ -13,12 +13,7 @@ export function isOperatorAction(value: unknown): value is OperatorAction {
 }
 
 /** Applies one operator action to a target's state: pure, so the API can show "after" before the engine applies it. */
-export function applyOperatorAction(
-  state: TargetPollState,
-  action: OperatorAction,
-  now: EpochMs,
-  options: TypePollingOptions,
-): TargetStep {
+export function applyOperatorAction(state: TargetPollState, action: OperatorAction, now: EpochMs, options: TypePollingOptions): TargetStep {
   switch (action) {
     case 'reset_breaker':
       return resetTargetBreaker(state, now);

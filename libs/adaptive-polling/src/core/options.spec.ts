@@ -124,9 +124,9 @@ describe('precedence: default < code < system.json < env', () => {
 
   it('poll timeout from code, then env', () => {
     expect(resolvePollingOptions({ code: { pollTimeout: '30s' } }).pollTimeoutMs).toBe(30 * SECOND);
-    expect(
-      resolvePollingOptions({ code: { pollTimeout: '30s' }, env: { ADAPTIVE_POLLING_POLL_TIMEOUT: '45s' } }).pollTimeoutMs,
-    ).toBe(45 * SECOND);
+    expect(resolvePollingOptions({ code: { pollTimeout: '30s' }, env: { ADAPTIVE_POLLING_POLL_TIMEOUT: '45s' } }).pollTimeoutMs).toBe(
+      45 * SECOND,
+    );
   });
 
   it('backoff, breaker and dead-letter settings from code keep the short-mode defaults', () => {
@@ -174,7 +174,11 @@ describe('per-type options', () => {
       { code: { types: { pve: { minInterval: '6s' } } }, env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '9s' } },
       { minMs: 9 * SECOND },
     ],
-    ['type env for a known type without code overrides', { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_BASE_INTERVAL: '1m' } }, { baseMs: MINUTE }],
+    [
+      'type env for a known type without code overrides',
+      { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_BASE_INTERVAL: '1m' } },
+      { baseMs: MINUTE },
+    ],
     ['type env max', { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_MAX_INTERVAL: '1m' } }, { maxMs: MINUTE }],
   ])('%s', (_name, sources, expected) => {
     expect(resolvePollingOptions(sources).perType.pve.intervals).toMatchObject(expected);
@@ -267,7 +271,10 @@ describe('validation: one row per rule', () => {
       { code: { minInterval: '2m', baseInterval: '2m', maxInterval: '1m' } },
       [
         ['minInterval', /^min interval 2m \(minInterval\) exceeds max interval 1m \(maxInterval\)$/],
-        ['baseInterval', /^base interval 2m \(baseInterval\) is above max interval 1m \(maxInterval\); the base interval must lie between min and max$/],
+        [
+          'baseInterval',
+          /^base interval 2m \(baseInterval\) is above max interval 1m \(maxInterval\); the base interval must lie between min and max$/,
+        ],
       ],
     ],
     [
@@ -283,43 +290,111 @@ describe('validation: one row per rule', () => {
     [
       'base below min, min from env: the env variable is blamed when base is a default',
       { env: { ADAPTIVE_POLLING_MIN_INTERVAL: '20s' } },
-      [['ADAPTIVE_POLLING_MIN_INTERVAL', /^base interval 10s \(default baseInterval\) is below min interval 20s \(ADAPTIVE_POLLING_MIN_INTERVAL\)/]],
+      [
+        [
+          'ADAPTIVE_POLLING_MIN_INTERVAL',
+          /^base interval 10s \(default baseInterval\) is below min interval 20s \(ADAPTIVE_POLLING_MIN_INTERVAL\)/,
+        ],
+      ],
     ],
     [
       'min above max from system.json',
       { systemJson: { adaptivePollingMinInterval: 5, adaptivePollingBaseInterval: 5, adaptivePollingMaxInterval: 4 } },
       [
-        ['system.json adaptivePollingMinInterval', /^min interval 5s \(system\.json adaptivePollingMinInterval\) exceeds max interval 4s \(system\.json adaptivePollingMaxInterval\)$/],
+        [
+          'system.json adaptivePollingMinInterval',
+          /^min interval 5s \(system\.json adaptivePollingMinInterval\) exceeds max interval 4s \(system\.json adaptivePollingMaxInterval\)$/,
+        ],
         ['system.json adaptivePollingBaseInterval', /is above max interval 4s/],
       ],
     ],
-    ['unparseable code duration', { code: { maxInterval: '5x' } }, [['maxInterval', /^"5x" is not a duration \(use e\.g\. 750ms, 10s, 5m, 1h30m\)$/]]],
-    ['unparseable env duration', { env: { ADAPTIVE_POLLING_MAX_INTERVAL: '5 minutes' } }, [['ADAPTIVE_POLLING_MAX_INTERVAL', /"5 minutes" is not a duration/]]],
-    ['env duration without unit', { env: { ADAPTIVE_POLLING_BASE_INTERVAL: '10' } }, [['ADAPTIVE_POLLING_BASE_INTERVAL', /"10" has no unit; add one, e\.g\. 10s or 10ms/]]],
+    [
+      'unparseable code duration',
+      { code: { maxInterval: '5x' } },
+      [['maxInterval', /^"5x" is not a duration \(use e\.g\. 750ms, 10s, 5m, 1h30m\)$/]],
+    ],
+    [
+      'unparseable env duration',
+      { env: { ADAPTIVE_POLLING_MAX_INTERVAL: '5 minutes' } },
+      [['ADAPTIVE_POLLING_MAX_INTERVAL', /"5 minutes" is not a duration/]],
+    ],
+    [
+      'env duration without unit',
+      { env: { ADAPTIVE_POLLING_BASE_INTERVAL: '10' } },
+      [['ADAPTIVE_POLLING_BASE_INTERVAL', /"10" has no unit; add one, e\.g\. 10s or 10ms/]],
+    ],
     ['negative code duration', { code: { pollTimeout: -1 } }, [['pollTimeout', /-1 is negative/]]],
-    ['poll timeout must be > 0', { env: { ADAPTIVE_POLLING_POLL_TIMEOUT: '0ms' } }, [['ADAPTIVE_POLLING_POLL_TIMEOUT', /^must be greater than 0/]]],
-    ['system.json non-integer seconds', { systemJson: { adaptivePollingMinInterval: 1.5 } }, [['system.json adaptivePollingMinInterval', /^must be a whole number of seconds \(got 1\.5\)$/]]],
-    ['system.json string seconds', { systemJson: { adaptivePollingBaseInterval: '10s' } }, [['system.json adaptivePollingBaseInterval', /^must be a whole number of seconds \(got "10s"\)$/]]],
-    ['system.json enabled not boolean', { systemJson: { adaptivePollingEnabled: 'yes' } }, [['system.json adaptivePollingEnabled', /^must be true or false \(got "yes"\)$/]]],
+    [
+      'poll timeout must be > 0',
+      { env: { ADAPTIVE_POLLING_POLL_TIMEOUT: '0ms' } },
+      [['ADAPTIVE_POLLING_POLL_TIMEOUT', /^must be greater than 0/]],
+    ],
+    [
+      'system.json non-integer seconds',
+      { systemJson: { adaptivePollingMinInterval: 1.5 } },
+      [['system.json adaptivePollingMinInterval', /^must be a whole number of seconds \(got 1\.5\)$/]],
+    ],
+    [
+      'system.json string seconds',
+      { systemJson: { adaptivePollingBaseInterval: '10s' } },
+      [['system.json adaptivePollingBaseInterval', /^must be a whole number of seconds \(got "10s"\)$/]],
+    ],
+    [
+      'system.json enabled not boolean',
+      { systemJson: { adaptivePollingEnabled: 'yes' } },
+      [['system.json adaptivePollingEnabled', /^must be true or false \(got "yes"\)$/]],
+    ],
     ['system.json not an object', { systemJson: [1, 2] }, [['system.json', /^must hold a JSON object \(got an array\)$/]]],
-    ['system.json a string', { systemJson: 'adaptivePollingEnabled' }, [['system.json', /must hold a JSON object \(got "adaptivePollingEnabled"\)/]]],
-    ['interval jitter of 1', { code: { intervalJitter: 1 } }, [['intervalJitter', /^must be a number from 0 up to but not including 1 \(got 1\)$/]]],
+    [
+      'system.json a string',
+      { systemJson: 'adaptivePollingEnabled' },
+      [['system.json', /must hold a JSON object \(got "adaptivePollingEnabled"\)/]],
+    ],
+    [
+      'interval jitter of 1',
+      { code: { intervalJitter: 1 } },
+      [['intervalJitter', /^must be a number from 0 up to but not including 1 \(got 1\)$/]],
+    ],
     ['negative interval jitter', { code: { intervalJitter: -0.1 } }, [['intervalJitter', /got -0\.1/]]],
     ['backoff jitter above 1', { code: { backoff: { jitter: 1.5 } } }, [['backoff.jitter', /from 0 up to but not including 1/]]],
-    ['failure threshold 0', { code: { breaker: { failureThreshold: 0 } } }, [['breaker.failureThreshold', /^must be a whole number of at least 1 \(got 0\)$/]]],
+    [
+      'failure threshold 0',
+      { code: { breaker: { failureThreshold: 0 } } },
+      [['breaker.failureThreshold', /^must be a whole number of at least 1 \(got 0\)$/]],
+    ],
     ['failure threshold not whole', { code: { breaker: { failureThreshold: 2.5 } } }, [['breaker.failureThreshold', /got 2\.5/]]],
-    ['max transient failures 0', { code: { deadLetter: { maxTransientFailures: 0 } } }, [['deadLetter.maxTransientFailures', /whole number of at least 1/]]],
+    [
+      'max transient failures 0',
+      { code: { deadLetter: { maxTransientFailures: 0 } } },
+      [['deadLetter.maxTransientFailures', /whole number of at least 1/]],
+    ],
     ['dead-letter retry delay 0', { code: { deadLetter: { retryDelay: 0 } } }, [['deadLetter.retryDelay', /^must be greater than 0/]]],
-    ['backoff multiplier below 1', { code: { backoff: { multiplier: 0.5 } } }, [['backoff.multiplier', /^must be a number of at least 1 \(got 0\.5\)/]]],
+    [
+      'backoff multiplier below 1',
+      { code: { backoff: { multiplier: 0.5 } } },
+      [['backoff.multiplier', /^must be a number of at least 1 \(got 0\.5\)/]],
+    ],
     ['backoff initial 0', { code: { backoff: { initial: 0 } } }, [['backoff.initial', /^must be greater than 0/]]],
     [
       'backoff initial above backoff max',
       { code: { backoff: { initial: '10m' } } },
       [['backoff.initial', /^backoff initial delay 10m \(backoff\.initial\) exceeds backoff max 5m \(default backoff\.max\)$/]],
     ],
-    ['unknown policy in code', { ...policies, code: { policy: 'puls' } }, [['policy', /^"puls" is not a known policy \(known: change-aware, fixed, pulse\)$/]]],
-    ['unknown policy in env', { ...policies, env: { ADAPTIVE_POLLING_POLICY: 'fast' } }, [['ADAPTIVE_POLLING_POLICY', /"fast" is not a known policy/]]],
-    ['unknown policy per type', { ...policies, code: { types: { pve: { policy: 'x' } } } }, [['types.pve.policy', /"x" is not a known policy/]]],
+    [
+      'unknown policy in code',
+      { ...policies, code: { policy: 'puls' } },
+      [['policy', /^"puls" is not a known policy \(known: change-aware, fixed, pulse\)$/]],
+    ],
+    [
+      'unknown policy in env',
+      { ...policies, env: { ADAPTIVE_POLLING_POLICY: 'fast' } },
+      [['ADAPTIVE_POLLING_POLICY', /"fast" is not a known policy/]],
+    ],
+    [
+      'unknown policy per type',
+      { ...policies, code: { types: { pve: { policy: 'x' } } } },
+      [['types.pve.policy', /"x" is not a known policy/]],
+    ],
     ['policy not a string', { code: { policy: 3 as unknown as string } }, [['policy', /^must be a policy name \(got 3\)$/]]],
     ['enabled not boolean', { code: { enabled: 'no' as unknown as boolean } }, [['enabled', /^must be true or false \(got "no"\)$/]]],
     [
@@ -328,9 +403,17 @@ describe('validation: one row per rule', () => {
       [['minIntervalMs', /^is not a known option; did you mean "minInterval"\? \(known: enabled, policy, baseInterval, /]],
     ],
     ['unknown key without a close match', { code: { redis: 'x' } as never }, [['redis', /^is not a known option \(known: /]]],
-    ['unknown backoff key', { code: { backoff: { factor: 2 } } as never }, [['backoff.factor', /is not a known option \(known: initial, multiplier, jitter, max\)/]]],
+    [
+      'unknown backoff key',
+      { code: { backoff: { factor: 2 } } as never },
+      [['backoff.factor', /is not a known option \(known: initial, multiplier, jitter, max\)/]],
+    ],
     ['unknown breaker key', { code: { breaker: { threshold: 2 } } as never }, [['breaker.threshold', /is not a known option/]]],
-    ['unknown per-type key', { code: { types: { pve: { maxInterva: '1m' } } } as never }, [['types.pve.maxInterva', /did you mean "maxInterval"\?/]]],
+    [
+      'unknown per-type key',
+      { code: { types: { pve: { maxInterva: '1m' } } } as never },
+      [['types.pve.maxInterva', /did you mean "maxInterval"\?/]],
+    ],
     ['backoff not an object', { code: { backoff: 5 } as never }, [['backoff', /^must be an object \(got 5\)$/]]],
     ['types not an object', { code: { types: [] } as never }, [['types', /^must be an object \(got an array\)$/]]],
     ['per-type entry not an object', { code: { types: { pve: null } } as never }, [['types.pve', /^must be an object \(got null\)$/]]],
@@ -338,18 +421,30 @@ describe('validation: one row per rule', () => {
     [
       'per-type base below the type min',
       { code: { types: { pve: { minInterval: '1m' } } } },
-      [['types.pve.minInterval', /^for type "pve", base interval 10s \(default baseInterval\) is below min interval 1m \(types\.pve\.minInterval\)/]],
+      [
+        [
+          'types.pve.minInterval',
+          /^for type "pve", base interval 10s \(default baseInterval\) is below min interval 1m \(types\.pve\.minInterval\)/,
+        ],
+      ],
     ],
     ['per-type min must be > 0', { code: { types: { pve: { minInterval: 0 } } } }, [['types.pve.minInterval', /^must be greater than 0/]]],
     [
       'per-type env min above the type max',
       { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '10m' } },
       [
-        ['ADAPTIVE_POLLING_PVE_MIN_INTERVAL', /^for type "pve", min interval 10m \(ADAPTIVE_POLLING_PVE_MIN_INTERVAL\) exceeds max interval 5m \(default maxInterval\)$/],
+        [
+          'ADAPTIVE_POLLING_PVE_MIN_INTERVAL',
+          /^for type "pve", min interval 10m \(ADAPTIVE_POLLING_PVE_MIN_INTERVAL\) exceeds max interval 5m \(default maxInterval\)$/,
+        ],
         ['ADAPTIVE_POLLING_PVE_MIN_INTERVAL', /^for type "pve", base interval 10s \(default baseInterval\) is below min interval 10m/],
       ],
     ],
-    ['per-type env unparseable', { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_MAX_INTERVAL: 'soon' } }, [['ADAPTIVE_POLLING_PVE_MAX_INTERVAL', /"soon" is not a duration/]]],
+    [
+      'per-type env unparseable',
+      { knownTypes: ['pve'], env: { ADAPTIVE_POLLING_PVE_MAX_INTERVAL: 'soon' } },
+      [['ADAPTIVE_POLLING_PVE_MAX_INTERVAL', /"soon" is not a duration/]],
+    ],
     [
       'an unparseable field is skipped by range checks (no second message)',
       { code: { minInterval: '5x', baseInterval: '1s' } },
@@ -382,8 +477,14 @@ describe('validation: one row per rule', () => {
       [
         ['minInterval', /^must be greater than 0 \(got 0ms\)$/],
         ['baseInterval', /^base interval 10m \(baseInterval\) is above max interval 5m \(maxInterval\)/],
-        ['types.pve.minInterval', /^for type "pve", min interval 10m \(types\.pve\.minInterval\) exceeds max interval 5m \(types\.pve\.maxInterval\)$/],
-        ['types.pve.maxInterval', /^for type "pve", base interval 10m \(baseInterval\) is above max interval 5m \(types\.pve\.maxInterval\)/],
+        [
+          'types.pve.minInterval',
+          /^for type "pve", min interval 10m \(types\.pve\.minInterval\) exceeds max interval 5m \(types\.pve\.maxInterval\)$/,
+        ],
+        [
+          'types.pve.maxInterval',
+          /^for type "pve", base interval 10m \(baseInterval\) is above max interval 5m \(types\.pve\.maxInterval\)/,
+        ],
       ],
     );
   });

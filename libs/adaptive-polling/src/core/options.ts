@@ -207,13 +207,7 @@ function inherit<T>(global: Sourced<T>): Sourced<T> {
 }
 
 /** Applies one source on top of `current`; `undefined` means the source does not set it. */
-function layer<T>(
-  current: Sourced<T>,
-  raw: unknown,
-  field: string,
-  read: Reader<T>,
-  problems: OptionProblem[],
-): Sourced<T> {
+function layer<T>(current: Sourced<T>, raw: unknown, field: string, read: Reader<T>, problems: OptionProblem[]): Sourced<T> {
   if (raw === undefined) return current;
   const result = read(raw, field);
   if (result.ok) return { value: result.value, from: field, name: current.name, unreadable: false, inherited: false };
@@ -243,9 +237,7 @@ const readEnvBoolean: Reader<boolean> = (raw) => ({
 });
 
 const readJitter: Reader<number> = (raw) =>
-  typeof raw === 'number' && raw >= 0 && raw < 1
-    ? { ok: true, value: raw }
-    : { ok: false, message: mustBeJitterFraction(raw) };
+  typeof raw === 'number' && raw >= 0 && raw < 1 ? { ok: true, value: raw } : { ok: false, message: mustBeJitterFraction(raw) };
 
 const readWholeAtLeastOne: Reader<number> = (raw) =>
   typeof raw === 'number' && Number.isInteger(raw) && raw >= 1
@@ -253,9 +245,7 @@ const readWholeAtLeastOne: Reader<number> = (raw) =>
     : { ok: false, message: mustBeWholeNumberAtLeastOne(raw) };
 
 const readMultiplier: Reader<number> = (raw) =>
-  typeof raw === 'number' && Number.isFinite(raw) && raw >= 1
-    ? { ok: true, value: raw }
-    : { ok: false, message: multiplierTooSmall(raw) };
+  typeof raw === 'number' && Number.isFinite(raw) && raw >= 1 ? { ok: true, value: raw } : { ok: false, message: multiplierTooSmall(raw) };
 
 const readSystemSeconds: Reader<number> = (raw) =>
   typeof raw === 'number' && Number.isInteger(raw)
@@ -301,12 +291,7 @@ function objectAt(raw: unknown, field: string, problems: OptionProblem[]): Recor
   return undefined;
 }
 
-function checkKeys(
-  object: Record<string, unknown>,
-  known: readonly string[],
-  prefix: string,
-  problems: OptionProblem[],
-): void {
+function checkKeys(object: Record<string, unknown>, known: readonly string[], prefix: string, problems: OptionProblem[]): void {
   for (const key of Object.keys(object)) {
     if (!known.includes(key)) {
       problems.push({ field: `${prefix}${key}`, message: unknownOptionKey(known, closestKey(key, known)) });
@@ -319,8 +304,7 @@ function closestKey(key: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of known) {
-    const distance =
-      candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(candidate.toLowerCase(), key.toLowerCase());
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(candidate.toLowerCase(), key.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -421,8 +405,7 @@ function resolveGlobal(
     layer(byDefault(defaultValue, field), raw, field, read, problems);
   const thenSystemJson = <T>(current: Sourced<T>, key: string, read: Reader<T>) =>
     layer(current, systemValue(systemJson, key), `${SYSTEM_JSON} ${key}`, read, problems);
-  const thenEnv = <T>(current: Sourced<T>, name: string, read: Reader<T>) =>
-    layer(current, envValue(env, name), name, read, problems);
+  const thenEnv = <T>(current: Sourced<T>, name: string, read: Reader<T>) => layer(current, envValue(env, name), name, read, problems);
 
   const interval = (key: 'baseInterval' | 'minInterval' | 'maxInterval', defaultMs: number) =>
     thenEnv(
@@ -450,11 +433,7 @@ function resolveGlobal(
       min: interval('minInterval', d.intervals.minMs),
       max: interval('maxInterval', d.intervals.maxMs),
     },
-    pollTimeout: thenEnv(
-      setting('pollTimeout', d.pollTimeoutMs, code.pollTimeout, readDuration),
-      POLLING_ENV.pollTimeout,
-      readDuration,
-    ),
+    pollTimeout: thenEnv(setting('pollTimeout', d.pollTimeoutMs, code.pollTimeout, readDuration), POLLING_ENV.pollTimeout, readDuration),
     intervalJitter: setting('intervalJitter', d.intervalJitter, code.intervalJitter, readJitter),
     backoff: {
       initial: setting('backoff.initial', d.backoff.initialMs, backoff.initial, readDuration),
@@ -462,12 +441,7 @@ function resolveGlobal(
       jitter: setting('backoff.jitter', d.backoff.jitter, backoff.jitter, readJitter),
       max: setting('backoff.max', d.backoff.maxMs, backoff.max, readDuration),
     },
-    failureThreshold: setting(
-      'breaker.failureThreshold',
-      d.breaker.failureThreshold,
-      breaker.failureThreshold,
-      readWholeAtLeastOne,
-    ),
+    failureThreshold: setting('breaker.failureThreshold', d.breaker.failureThreshold, breaker.failureThreshold, readWholeAtLeastOne),
     maxTransientFailures: setting(
       'deadLetter.maxTransientFailures',
       d.deadLetter.maxTransientFailures,
@@ -564,9 +538,7 @@ function checkGlobal(global: SourcedGlobal, problems: OptionProblem[]): void {
 
 function optionsError(problems: OptionProblem[]): PollingOptionsError {
   // One env variable can serve two type names (`pve`, `PVE`): report it once.
-  const unique = problems.filter(
-    (p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i,
-  );
+  const unique = problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
   return new PollingOptionsError(unique, pollingOptionsSummary(unique.map((p) => fieldMessage(p.field, p.message))));
 }
 
@@ -605,9 +577,7 @@ function toTypeOptions(scope: SourcedScope, global: SourcedGlobal): TypePollingO
 // system.json text
 // ---------------------------------------------------------------------------
 
-export type SystemJsonParseResult =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; problem: OptionProblem };
+export type SystemJsonParseResult = { ok: true; value: Record<string, unknown> } | { ok: false; problem: OptionProblem };
 
 /** Parses system.json text; bad JSON or a non-object is a problem naming the file. */
 export function parseSystemJsonText(text: string, sourceName: string): SystemJsonParseResult {

@@ -3,8 +3,15 @@ import { DUE_SOON_WINDOW_MS, gateTimeMs, isDueSoon, isQueued, stalenessScore } f
 import type { BreakerState, DeadLetterState } from './types';
 
 const NOW = 1_700_000_000_000;
-const closed: BreakerState = { state: 'closed', failures: 0, generation: 0, openedAtMs: null, retryAtMs: null, backoffStep: 0 } as BreakerState;
-const parked = { reason: 'stalled', enteredAtMs: NOW, retryAtMs: NOW + 60_000, failures: 0, lastError: 'x', parkedCount: 1 } as DeadLetterState;
+const closed: BreakerState = { state: 'closed', failures: 0, generation: 0, openedAtMs: null, retryAtMs: null, backoffStep: 0 };
+const parked = {
+  reason: 'stalled',
+  enteredAtMs: NOW,
+  retryAtMs: NOW + 60_000,
+  failures: 0,
+  lastError: 'x',
+  parkedCount: 1,
+} as DeadLetterState;
 
 describe('schedule rules shared by health and metrics', () => {
   it('staleness: 1 when never succeeded, age / max interval capped at 1, to 4 decimals', () => {

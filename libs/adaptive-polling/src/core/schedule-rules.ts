@@ -24,7 +24,13 @@ export function isQueued(scheduled: boolean, paused: boolean, state: Pick<Target
 }
 
 /** Queued, not running, and due within the window. */
-export function isDueSoon(queued: boolean, running: boolean, nextRunAtMs: EpochMs | null, now: EpochMs, windowMs = DUE_SOON_WINDOW_MS): boolean {
+export function isDueSoon(
+  queued: boolean,
+  running: boolean,
+  nextRunAtMs: EpochMs | null,
+  now: EpochMs,
+  windowMs = DUE_SOON_WINDOW_MS,
+): boolean {
   return queued && !running && nextRunAtMs !== null && nextRunAtMs <= now + windowMs;
 }
 

@@ -5,15 +5,7 @@ import {
   FAILURE_CATEGORIES as CORE_FAILURE_CATEGORIES,
   FAILURE_KINDS as CORE_FAILURE_KINDS,
 } from './types';
-import type {
-  BreakerState,
-  DeadLetterState,
-  EpochMs,
-  LastErrorInfo,
-  PollEvent,
-  TargetPollState,
-  TypePollingOptions,
-} from './types';
+import type { BreakerState, DeadLetterState, EpochMs, LastErrorInfo, PollEvent, TargetPollState, TypePollingOptions } from './types';
 
 /** A new target state plus what happened on the way (for operator actions). */
 export interface TargetStep {

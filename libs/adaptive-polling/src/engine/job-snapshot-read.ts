@@ -36,7 +36,7 @@ export interface JobDataAndLock {
  */
 export async function readJobDataAndLock(redis: Redis, jobKeys: readonly string[]): Promise<JobDataAndLock[]> {
   const reply = (await redis.eval(READ_JOBS, jobKeys.length, ...jobKeys)) as Array<string | number | null>;
-  const out: JobDataAndLock[] = new Array(jobKeys.length);
+  const out = new Array<JobDataAndLock>(jobKeys.length);
   for (let i = 0; i < jobKeys.length; i++) {
     const raw = reply[2 * i];
     out[i] = { raw: typeof raw === 'string' ? raw : null, locked: reply[2 * i + 1] === 1 };

@@ -71,8 +71,22 @@ describe('job state codec: decisions through Redis match decisions in memory', (
             if (!beginA.allowed) continue;
             if (step.answer === 'changed') hashes++;
             const doneAt = now + step.durationMs;
-            const a = decide({ state: memory, outcome: outcomeFor(step.answer, hashes, beginA.generation, step.durationMs), now: doneAt, options, policy, random: randomA });
-            const b = decide({ state: redis, outcome: outcomeFor(step.answer, hashes, beginB.generation, step.durationMs), now: doneAt, options, policy, random: randomB });
+            const a = decide({
+              state: memory,
+              outcome: outcomeFor(step.answer, hashes, beginA.generation, step.durationMs),
+              now: doneAt,
+              options,
+              policy,
+              random: randomA,
+            });
+            const b = decide({
+              state: redis,
+              outcome: outcomeFor(step.answer, hashes, beginB.generation, step.durationMs),
+              now: doneAt,
+              options,
+              policy,
+              random: randomB,
+            });
             expect(b.changed).toBe(a.changed);
             expect(b.events.map((e) => e.type)).toEqual(a.events.map((e) => e.type));
             expect(b.state.breaker.state).toBe(a.state.breaker.state);

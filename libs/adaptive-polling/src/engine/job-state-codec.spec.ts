@@ -26,7 +26,14 @@ function throughRedis(state: TargetPollState | null, dueAtMs = state?.nextRunAtM
   return targetStateFromJobData(JSON.parse(JSON.stringify(encodeJobData('pve::a', dueAtMs, state))));
 }
 
-const openBreaker: BreakerState = { state: 'open', generation: 4, failures: 3, backoffStep: 2, openedAtMs: T0 - 1_000, retryAtMs: T0 + 20_000 };
+const openBreaker: BreakerState = {
+  state: 'open',
+  generation: 4,
+  failures: 3,
+  backoffStep: 2,
+  openedAtMs: T0 - 1_000,
+  retryAtMs: T0 + 20_000,
+};
 const parked: DeadLetterState = {
   reason: 'max_retry_attempts',
   enteredAtMs: T0,
@@ -197,7 +204,7 @@ describe('job state codec: reading', () => {
 });
 
 describe('job state codec: size', () => {
-  it('keeps a healthy target\'s job data under a third of the object form', () => {
+  it("keeps a healthy target's job data under a third of the object form", () => {
     const state = polledState();
     const compact = JSON.stringify(encodeJobData('pve::node-00001', T0 + 60_000, state)).length;
     const object = JSON.stringify({ key: 'pve::node-00001', dueAtMs: T0 + 60_000, state }).length;

@@ -35,7 +35,8 @@ export type EncodedTargetState = [
   lastError: [message: string, kind: string, category: string, at: number] | null,
   consecutiveFailures: number,
   recentFailures: number,
-  breaker: number | [state: string, generation: number, failures: number, backoffStep: number, openedAt: number | null, retryAt: number | null],
+  breaker:
+    number | [state: string, generation: number, failures: number, backoffStep: number, openedAt: number | null, retryAt: number | null],
   deadLetter: [reason: string, enteredAt: number, retryAt: number, failures: number, lastError: string | 0, parkedCount: number] | null,
   policyState: PolicyStateJson,
   intervalMs: number | null,
@@ -95,7 +96,14 @@ export function encodeTargetState(state: TargetPollState, baseMs: number): Encod
     roundFraction(state.recentFailures),
     isCleanClosed(breaker)
       ? breaker.generation
-      : [breaker.state, breaker.generation, breaker.failures, breaker.backoffStep, atOrNull(breaker.openedAtMs), atOrNull(breaker.retryAtMs)],
+      : [
+          breaker.state,
+          breaker.generation,
+          breaker.failures,
+          breaker.backoffStep,
+          atOrNull(breaker.openedAtMs),
+          atOrNull(breaker.retryAtMs),
+        ],
     deadLetter === null
       ? null
       : [
@@ -118,8 +126,24 @@ export function encodeTargetState(state: TargetPollState, baseMs: number): Encod
 /** The state in its compact form, or null when `encoded` is not one (validated like any state read from Redis). */
 export function decodeTargetState(encoded: unknown[], baseMs: number): TargetPollState | null {
   if (encoded.length !== COMPACT_LENGTH || encoded[0] !== COMPACT_FORMAT) return null;
-  const [, lastPoll, lastSuccess, lastChange, hash, error, consecutiveFailures, recentFailures, breaker, deadLetter, policyState, intervalMs, nextRun, polls, failures, changes] =
-    encoded;
+  const [
+    ,
+    lastPoll,
+    lastSuccess,
+    lastChange,
+    hash,
+    error,
+    consecutiveFailures,
+    recentFailures,
+    breaker,
+    deadLetter,
+    policyState,
+    intervalMs,
+    nextRun,
+    polls,
+    failures,
+    changes,
+  ] = encoded;
   const lastError = decodeLastError(error, baseMs);
   const state = {
     version: 1,
@@ -168,7 +192,14 @@ function decodeBreaker(value: unknown, baseMs: number): BreakerState | undefined
     return { state: 'closed', generation: value, failures: 0, backoffStep: 0, openedAtMs: null, retryAtMs: null };
   }
   if (!Array.isArray(value) || value.length !== 6) return undefined;
-  const [state, generation, failures, backoffStep, openedAt, retryAt] = value as [BreakerState['state'], number, number, number, unknown, unknown];
+  const [state, generation, failures, backoffStep, openedAt, retryAt] = value as [
+    BreakerState['state'],
+    number,
+    number,
+    number,
+    unknown,
+    unknown,
+  ];
   return {
     state,
     generation,
@@ -182,7 +213,14 @@ function decodeBreaker(value: unknown, baseMs: number): BreakerState | undefined
 function decodeDeadLetter(value: unknown, lastError: LastErrorInfo | null | undefined, baseMs: number): DeadLetterState | null | undefined {
   if (value === null) return null;
   if (!Array.isArray(value) || value.length !== 6) return undefined;
-  const [reason, enteredAt, retryAt, failures, error, parkedCount] = value as [DeadLetterState['reason'], unknown, unknown, number, unknown, number];
+  const [reason, enteredAt, retryAt, failures, error, parkedCount] = value as [
+    DeadLetterState['reason'],
+    unknown,
+    unknown,
+    number,
+    unknown,
+    number,
+  ];
   return {
     reason,
     enteredAtMs: timeOrNull(enteredAt, baseMs) as number,

@@ -57,7 +57,9 @@ export interface JobKeys {
 }
 
 export function hasPendingActionsMark(progress: unknown): boolean {
-  return typeof progress === 'object' && progress !== null && (progress as { pendingOperatorActions?: unknown }).pendingOperatorActions === true;
+  return (
+    typeof progress === 'object' && progress !== null && (progress as { pendingOperatorActions?: unknown }).pendingOperatorActions === true
+  );
 }
 
 /**
@@ -79,10 +81,7 @@ export class OperatorQueue {
 
   /** Pops up to one batch of pending actions; the mark goes with the last of them. */
   async drain(targetKey: string, jobKey: string): Promise<DrainedActions> {
-    const [actions, left] = (await this.redis.eval(DRAIN_SCRIPT, 2, this.keys.ops(targetKey), jobKey, DRAIN_BATCH)) as [
-      string[],
-      number,
-    ];
+    const [actions, left] = (await this.redis.eval(DRAIN_SCRIPT, 2, this.keys.ops(targetKey), jobKey, DRAIN_BATCH)) as [string[], number];
     return { actions, more: left > 0 };
   }
 

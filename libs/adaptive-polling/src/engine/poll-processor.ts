@@ -53,7 +53,7 @@ export interface PollProcessorDeps {
   maxStallRecoveries: number;
 }
 
-const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false }) as DrainedActions;
+const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false });
 
 /** What one run decided: written in one commit, its events sent only once the write landed. */
 interface RunVerdict {
@@ -137,9 +137,7 @@ export class PollProcessor {
     // After an operator touched the target, read its definition fresh: the
     // change may have been made on another replica a moment ago.
     const def =
-      pending.length > 0
-        ? await this.deps.targets.fetch(key)
-        : (this.deps.targets.get(key) ?? (await this.deps.targets.fetch(key)));
+      pending.length > 0 ? await this.deps.targets.fetch(key) : (this.deps.targets.get(key) ?? (await this.deps.targets.fetch(key)));
     if (!def) return null;
     progress.stage = 'decide';
     const ref: TargetRef = { key, type: def.type, name: def.name };

@@ -183,9 +183,7 @@ export class PollingEngine {
     const def = normaliseTarget(input);
     const key = targetKey(def);
     if (!this.config.handlers.has(def.type)) {
-      throw new EngineInputError([
-        { field: 'target.type', message: `no poller handles type "${def.type}" (known: ${this.knownTypes()})` },
-      ]);
+      throw new EngineInputError([{ field: 'target.type', message: `no poller handles type "${def.type}" (known: ${this.knownTypes()})` }]);
     }
     if (this.targets.get(key) ?? (await this.targets.fetch(key))) throw new TargetConflictError(key);
     await this.targets.put([def]);
@@ -321,32 +319,26 @@ export class PollingEngine {
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
-    this.worker = new Worker<PollJobData>(
-      config.queueName,
-      (job: Job<PollJobData>, token?: string) => processor.process(job, token),
-      {
-        connection: workerConnection.client,
-        prefix: config.prefix,
-        concurrency: this.desiredConcurrency(),
-        // Every worker must use the same stalled interval (the check is
-        // throttled by a key shared in Redis). The check runs twice per lock
-        // period: BullMQ's throttle key lives exactly one check interval, so a
-        // replica's next check can find it still set and skip a whole period;
-        // checking at half the lock keeps a dead replica's poll retaken within
-        // about two lock periods (lock expiry + a check + a skipped one).
-        lockDuration: config.stalledIntervalMs,
-        stalledInterval: Math.max(MIN_STALLED_CHECK_MS, Math.round(config.stalledIntervalMs / 2)),
-        maxStalledCount: 1_000_000,
-        removeOnComplete: { count: 0 },
-        removeOnFail: { count: 100 },
-      },
-    );
+    this.worker = new Worker<PollJobData>(config.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
+      connection: workerConnection.client,
+      prefix: config.prefix,
+      concurrency: this.desiredConcurrency(),
+      // Every worker must use the same stalled interval (the check is
+      // throttled by a key shared in Redis). The check runs twice per lock
+      // period: BullMQ's throttle key lives exactly one check interval, so a
+      // replica's next check can find it still set and skip a whole period;
+      // checking at half the lock keeps a dead replica's poll retaken within
+      // about two lock periods (lock expiry + a check + a skipped one).
+      lockDuration: config.stalledIntervalMs,
+      stalledInterval: Math.max(MIN_STALLED_CHECK_MS, Math.round(config.stalledIntervalMs / 2)),
+      maxStalledCount: 1_000_000,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 100 },
+    });
     this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
-    this.worker.on('failed', (job, error) =>
-      config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`),
-    );
+    this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`));
     // The worker closes its own connection; ours is a duplicate it owns.
     this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
   }
@@ -534,8 +526,8 @@ export class PollingEngine {
       chunks.push(
         readJobDataAndLock(this.redis, jobKeys).then((rows) =>
           chunk.map((definition, i) => {
-            const { raw, locked } = rows[i]!;
-            const state = raw ? this.decodeState(jobKeys[i]!, raw) : null;
+            const { raw, locked } = rows[i];
+            const state = raw ? this.decodeState(jobKeys[i], raw) : null;
             return { definition, state, running: locked, scheduled: raw !== null };
           }),
         ),
@@ -581,9 +573,7 @@ export class PollingEngine {
       if (running || !this.started) return;
       running = true;
       task()
-        .catch((error: unknown) =>
-          this.config.logger.warn(`background task failed: ${errorMessage(error)}`),
-        )
+        .catch((error: unknown) => this.config.logger.warn(`background task failed: ${errorMessage(error)}`))
         .finally(() => {
           running = false;
         });

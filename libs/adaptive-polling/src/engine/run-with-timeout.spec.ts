@@ -13,7 +13,15 @@ describe('runWithTimeout', () => {
 
   it('turns a synchronous throw into a rejection', async () => {
     const boom = new Error('boom');
-    await expect(runWithTimeout(() => { throw boom; }, 1_000, new AbortController().signal)).rejects.toBe(boom);
+    await expect(
+      runWithTimeout(
+        () => {
+          throw boom;
+        },
+        1_000,
+        new AbortController().signal,
+      ),
+    ).rejects.toBe(boom);
   });
 
   it('runs no handler once the process is shutting down', async () => {
@@ -27,10 +35,14 @@ describe('runWithTimeout', () => {
   it('settles a hung promise at the timeout and aborts its signal', async () => {
     vi.useFakeTimers();
     let seen: PollAbort | undefined;
-    const running = runWithTimeout((abort) => {
-      seen = abort;
-      return new Promise<never>(() => undefined);
-    }, 500, new AbortController().signal);
+    const running = runWithTimeout(
+      (abort) => {
+        seen = abort;
+        return new Promise<never>(() => undefined);
+      },
+      500,
+      new AbortController().signal,
+    );
     const outcome = expect(running).rejects.toBeInstanceOf(PollTimeoutError);
     await vi.advanceTimersByTimeAsync(500);
     await outcome;
@@ -43,10 +55,14 @@ describe('runWithTimeout', () => {
     vi.useFakeTimers();
     const shutdown = new AbortController();
     let signal: AbortSignal | undefined;
-    const running = runWithTimeout((abort) => {
-      signal = abort.signal;
-      return new Promise<never>(() => undefined);
-    }, 10_000, shutdown.signal);
+    const running = runWithTimeout(
+      (abort) => {
+        signal = abort.signal;
+        return new Promise<never>(() => undefined);
+      },
+      10_000,
+      shutdown.signal,
+    );
     shutdown.abort();
     await expect(running).rejects.toBeInstanceOf(PollShutdownError);
     expect(signal!.aborted).toBe(true);

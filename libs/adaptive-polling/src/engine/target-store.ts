@@ -32,7 +32,11 @@ export class TargetStore {
       this.local.set(targetKey(def), def);
     }
     this.localRevision++;
-    const results = await this.redis.multi().hset(this.keys.targets, ...fields).incr(this.keys.targetsVersion).exec();
+    const results = await this.redis
+      .multi()
+      .hset(this.keys.targets, ...fields)
+      .incr(this.keys.targetsVersion)
+      .exec();
     this.advanceVersion(results?.[1]?.[1]);
   }
 
@@ -47,7 +51,15 @@ export class TargetStore {
       if (raw === null) return null;
       const before = JSON.parse(raw) as TargetDefinition;
       const after = { ...before, paused };
-      const version = (await this.redis.eval(CAS_SCRIPT, 2, this.keys.targets, this.keys.targetsVersion, key, raw, JSON.stringify(after))) as number;
+      const version = (await this.redis.eval(
+        CAS_SCRIPT,
+        2,
+        this.keys.targets,
+        this.keys.targetsVersion,
+        key,
+        raw,
+        JSON.stringify(after),
+      )) as number;
       if (version === 0) continue;
       this.local.set(key, after);
       this.localRevision++;
@@ -59,11 +71,10 @@ export class TargetStore {
   async remove(key: string): Promise<boolean> {
     this.local.delete(key);
     this.localRevision++;
-    const results = (await this.redis
-      .multi()
-      .hdel(this.keys.targets, key)
-      .incr(this.keys.targetsVersion)
-      .exec()) as [[Error | null, number], [Error | null, number]];
+    const results = (await this.redis.multi().hdel(this.keys.targets, key).incr(this.keys.targetsVersion).exec()) as [
+      [Error | null, number],
+      [Error | null, number],
+    ];
     this.advanceVersion(results[1]?.[1]);
     return results[0]?.[1] === 1;
   }

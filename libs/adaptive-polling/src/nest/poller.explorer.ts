@@ -30,7 +30,7 @@ export class PollerExplorer {
   discover(): Map<string, PollHandler> {
     const found: FoundPoller[] = [];
     for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
+      const { instance, metatype } = wrapper as { instance: unknown; metatype: { prototype?: unknown } | null };
       const prototype = (instance ? Object.getPrototypeOf(instance) : metatype?.prototype) as object | undefined;
       if (!prototype || typeof prototype !== 'object') continue;
       for (const method of this.scanner.getAllMethodNames(prototype)) {

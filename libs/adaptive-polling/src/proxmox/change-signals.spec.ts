@@ -14,10 +14,71 @@ const clone = <T>(value: T): T => structuredClone(value);
 function pve(): PveSnapshot {
   return {
     resources: [
-      { id: 'qemu/100', type: 'qemu', vmid: 100, name: 'web', node: 'pve1', status: 'running', template: 0, hastate: 'started', maxcpu: 4, maxmem: 8 * 2 ** 30, maxdisk: 32 * 2 ** 30, cpu: 0.12, mem: 3 * 2 ** 30, disk: 0, uptime: 86_400, netin: 1_000_000, netout: 700_000, diskread: 5_000_000, diskwrite: 2_000_000 },
-      { id: 'lxc/101', type: 'lxc', vmid: 101, name: 'dns', node: 'pve2', status: 'running', template: 0, maxcpu: 1, maxmem: 2 ** 30, maxdisk: 8 * 2 ** 30, cpu: 0.01, mem: 2 ** 28, disk: 2 ** 30, uptime: 9_000, netin: 5_000, netout: 4_000, diskread: 1_000, diskwrite: 2_000 },
-      { id: 'node/pve1', type: 'node', node: 'pve1', status: 'online', level: 'c', cpu: 0.2, maxcpu: 32, mem: 2 ** 36, maxmem: 2 ** 37, uptime: 1_000_000 },
-      { id: 'node/pve2', type: 'node', node: 'pve2', status: 'online', level: 'c', cpu: 0.1, maxcpu: 32, mem: 2 ** 35, maxmem: 2 ** 37, uptime: 1_000_000 },
+      {
+        id: 'qemu/100',
+        type: 'qemu',
+        vmid: 100,
+        name: 'web',
+        node: 'pve1',
+        status: 'running',
+        template: 0,
+        hastate: 'started',
+        maxcpu: 4,
+        maxmem: 8 * 2 ** 30,
+        maxdisk: 32 * 2 ** 30,
+        cpu: 0.12,
+        mem: 3 * 2 ** 30,
+        disk: 0,
+        uptime: 86_400,
+        netin: 1_000_000,
+        netout: 700_000,
+        diskread: 5_000_000,
+        diskwrite: 2_000_000,
+      },
+      {
+        id: 'lxc/101',
+        type: 'lxc',
+        vmid: 101,
+        name: 'dns',
+        node: 'pve2',
+        status: 'running',
+        template: 0,
+        maxcpu: 1,
+        maxmem: 2 ** 30,
+        maxdisk: 8 * 2 ** 30,
+        cpu: 0.01,
+        mem: 2 ** 28,
+        disk: 2 ** 30,
+        uptime: 9_000,
+        netin: 5_000,
+        netout: 4_000,
+        diskread: 1_000,
+        diskwrite: 2_000,
+      },
+      {
+        id: 'node/pve1',
+        type: 'node',
+        node: 'pve1',
+        status: 'online',
+        level: 'c',
+        cpu: 0.2,
+        maxcpu: 32,
+        mem: 2 ** 36,
+        maxmem: 2 ** 37,
+        uptime: 1_000_000,
+      },
+      {
+        id: 'node/pve2',
+        type: 'node',
+        node: 'pve2',
+        status: 'online',
+        level: 'c',
+        cpu: 0.1,
+        maxcpu: 32,
+        mem: 2 ** 35,
+        maxmem: 2 ** 37,
+        uptime: 1_000_000,
+      },
       { id: 'storage/pve1/local-lvm', type: 'storage', node: 'pve1', storage: 'local-lvm', status: 'available', disk: 400, maxdisk: 1000 },
     ],
     clusterStatus: [
@@ -48,19 +109,22 @@ describe('pveChangeSignal', () => {
   });
 
   it.each<[string, (s: PveSnapshot) => void]>([
-    ['a guest stopped', (s) => (s.resources[0]!.status = 'stopped')],
-    ['a guest moved to another node', (s) => (s.resources[1]!.node = 'pve1')],
-    ['a guest took a backup lock', (s) => (s.resources[0]!.lock = 'backup')],
-    ['a guest HA state changed', (s) => (s.resources[0]!.hastate = 'fence')],
-    ['a guest was resized', (s) => (s.resources[0]!.maxmem = 16 * 2 ** 30)],
+    ['a guest stopped', (s) => (s.resources[0].status = 'stopped')],
+    ['a guest moved to another node', (s) => (s.resources[1].node = 'pve1')],
+    ['a guest took a backup lock', (s) => (s.resources[0].lock = 'backup')],
+    ['a guest HA state changed', (s) => (s.resources[0].hastate = 'fence')],
+    ['a guest was resized', (s) => (s.resources[0].maxmem = 16 * 2 ** 30)],
     ['a guest appeared', (s) => s.resources.push({ id: 'qemu/102', type: 'qemu', node: 'pve1', status: 'stopped' })],
-    ['a node went offline', (s) => (s.resources[3]!.status = 'offline')],
-    ['a node left the cluster', (s) => {
-      s.clusterStatus.pop();
-      s.clusterStatus[0]!.nodes = 1;
-    }],
-    ['quorum was lost', (s) => (s.clusterStatus[0]!.quorate = 0)],
-    ['a storage crossed 80 %', (s) => (s.resources[4]!.disk = 810)],
+    ['a node went offline', (s) => (s.resources[3].status = 'offline')],
+    [
+      'a node left the cluster',
+      (s) => {
+        s.clusterStatus.pop();
+        s.clusterStatus[0].nodes = 1;
+      },
+    ],
+    ['quorum was lost', (s) => (s.clusterStatus[0].quorate = 0)],
+    ['a storage crossed 80 %', (s) => (s.resources[4].disk = 810)],
   ])('changes when %s', (_what, mutate) => {
     const changed = clone(pve());
     mutate(changed);
@@ -98,22 +162,29 @@ describe('pbsChangeSignal', () => {
 
   it('ignores used/avail bytes, history, estimates, a running task and one more successful run', () => {
     const moved = pbs();
-    moved.datastores[0]!.used = 600;
-    moved.datastores[0]!.avail = 400;
-    moved.datastores[0]!.history = [0.6];
-    moved.datastores[0]!['estimated-full-date'] = 1_900_000_000;
-    moved.tasks.unshift({ ...moved.tasks[1]!, upid: 'UPID:new', starttime: 1_767_000_100, status: 'OK' });
-    moved.tasks.unshift({ ...moved.tasks[1]!, upid: 'UPID:running', starttime: 1_767_000_200, status: undefined });
+    moved.datastores[0].used = 600;
+    moved.datastores[0].avail = 400;
+    moved.datastores[0].history = [0.6];
+    moved.datastores[0]['estimated-full-date'] = 1_900_000_000;
+    moved.tasks.unshift({ ...moved.tasks[1], upid: 'UPID:new', starttime: 1_767_000_100, status: 'OK' });
+    moved.tasks.unshift({ ...moved.tasks[1], upid: 'UPID:running', starttime: 1_767_000_200, status: undefined });
     expect(pbsChangeSignal(moved)).toBe(base);
   });
 
   it.each<[string, (s: PbsSnapshot) => void]>([
     ['a datastore appeared', (s) => s.datastores.push({ store: 'archive', total: 10, used: 1, avail: 9 })],
     ['a datastore disappeared', (s) => s.datastores.pop()],
-    ['a datastore crossed 90 %', (s) => (s.datastores[0]!.used = 920)],
-    ['a datastore reports an error', (s) => (s.datastores[1]!.error = 'datastore not mounted')],
-    ['a backup task failed', (s) => s.tasks.unshift({ ...s.tasks[1]!, upid: 'UPID:fail', starttime: 1_767_000_300, status: 'TASK ERROR: backup write data failed' })],
-    ['a backup ended with warnings', (s) => s.tasks.unshift({ ...s.tasks[2]!, upid: 'UPID:warn', starttime: 1_767_000_300, status: 'WARNINGS: 2' })],
+    ['a datastore crossed 90 %', (s) => (s.datastores[0].used = 920)],
+    ['a datastore reports an error', (s) => (s.datastores[1].error = 'datastore not mounted')],
+    [
+      'a backup task failed',
+      (s) =>
+        s.tasks.unshift({ ...s.tasks[1], upid: 'UPID:fail', starttime: 1_767_000_300, status: 'TASK ERROR: backup write data failed' }),
+    ],
+    [
+      'a backup ended with warnings',
+      (s) => s.tasks.unshift({ ...s.tasks[2], upid: 'UPID:warn', starttime: 1_767_000_300, status: 'WARNINGS: 2' }),
+    ],
   ])('changes when %s', (_what, mutate) => {
     const changed = clone(pbs());
     mutate(changed);
@@ -131,7 +202,16 @@ function pmg(): PmgSnapshot {
       pmg1: { active: 3, deferred: 12, hold: 0, incoming: 1 },
       pmg2: { active: 0, deferred: 4, hold: 0, incoming: 0 },
     },
-    statistics: { count: 1200, count_in: 800, count_out: 400, spamcount_in: 200, viruscount_in: 1, bounces_in: 3, bytes_in: 4e7, avptime: 1.2 },
+    statistics: {
+      count: 1200,
+      count_in: 800,
+      count_out: 400,
+      spamcount_in: 200,
+      viruscount_in: 1,
+      bounces_in: 3,
+      bytes_in: 4e7,
+      avptime: 1.2,
+    },
   };
 }
 
@@ -146,16 +226,22 @@ describe('pmgChangeSignal', () => {
   });
 
   it.each<[string, (s: PmgSnapshot) => void]>([
-    ['a node left', (s) => {
-      s.cluster.pop();
-      delete s.queues.pmg2;
-    }],
-    ['the master moved', (s) => {
-      s.cluster[0]!.type = 'node';
-      s.cluster[1]!.type = 'master';
-    }],
-    ['the deferred queue passed 100', (s) => (s.queues.pmg1!.deferred = 150)],
-    ['mail was put on hold', (s) => (s.queues.pmg2!.hold = 3)],
+    [
+      'a node left',
+      (s) => {
+        s.cluster.pop();
+        delete s.queues.pmg2;
+      },
+    ],
+    [
+      'the master moved',
+      (s) => {
+        s.cluster[0].type = 'node';
+        s.cluster[1].type = 'master';
+      },
+    ],
+    ['the deferred queue passed 100', (s) => (s.queues.pmg1.deferred = 150)],
+    ['mail was put on hold', (s) => (s.queues.pmg2.hold = 3)],
   ])('changes when %s', (_what, mutate) => {
     const changed = clone(pmg());
     mutate(changed);

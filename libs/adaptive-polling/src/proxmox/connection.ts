@@ -13,9 +13,7 @@ import { resolveTls, type ResolvedTls } from './tls-options';
  */
 export type ProxmoxProduct = 'pve' | 'pbs' | 'pmg';
 
-export type ProxmoxAuth =
-  | { kind: 'token'; authorization: string }
-  | { kind: 'ticket'; username: string; password: string };
+export type ProxmoxAuth = { kind: 'token'; authorization: string } | { kind: 'ticket'; username: string; password: string };
 
 export interface ProxmoxConnection {
   product: ProxmoxProduct;
@@ -55,8 +53,12 @@ export function proxmoxConnection(product: ProxmoxProduct, target: PollTarget): 
     if (error instanceof ProxmoxConnectionValidationError) throw error;
     throw new ProxmoxConnectionValidationError(`${where}.baseUrl: is not a URL`);
   }
-  if (baseUrl.protocol !== 'https:') throw new ProxmoxConnectionValidationError(`${where}.baseUrl: must be https:// (Proxmox APIs serve HTTPS only)`);
-  if (baseUrl.username || baseUrl.password) throw new ProxmoxConnectionValidationError(`${where}.baseUrl: must not carry credentials; use tokenId/tokenSecret or username/password`);
+  if (baseUrl.protocol !== 'https:')
+    throw new ProxmoxConnectionValidationError(`${where}.baseUrl: must be https:// (Proxmox APIs serve HTTPS only)`);
+  if (baseUrl.username || baseUrl.password)
+    throw new ProxmoxConnectionValidationError(
+      `${where}.baseUrl: must not carry credentials; use tokenId/tokenSecret or username/password`,
+    );
   if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
 
   let tls: ResolvedTls;

@@ -18,7 +18,8 @@ import { countBand } from './usage-band';
 export interface PmgClusterMember {
   cid: number;
   name: string;
-  type: 'master' | 'node' | string;
+  /** `master` or `node` in the sources; kept open for other values. */
+  type: string;
   ip?: string;
   fingerprint?: string;
 }

@@ -40,9 +40,14 @@ export class ProxmoxApi {
     const { auth } = this.connection;
     if (auth.kind !== 'ticket') throw new Error('login is for ticket auth only');
     const body = new URLSearchParams({ username: auth.username, password: auth.password }).toString();
-    const data = await this.send<{ ticket?: unknown; CSRFPreventionToken?: unknown }>('POST', 'access/ticket', {
-      'content-type': 'application/x-www-form-urlencoded',
-    }, body);
+    const data = await this.send<{ ticket?: unknown; CSRFPreventionToken?: unknown }>(
+      'POST',
+      'access/ticket',
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body,
+    );
     if (typeof data?.ticket !== 'string' || typeof data.CSRFPreventionToken !== 'string') {
       throw new ProxmoxResponseValidationError(`${this.connection.product} POST access/ticket: the answer holds no ticket`);
     }

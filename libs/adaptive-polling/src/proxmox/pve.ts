@@ -19,7 +19,8 @@ import { usageBand } from './usage-band';
 /** One `cluster/resources` entry; the counters/gauges are listed so the signal can leave them out on purpose. */
 export interface PveResource {
   id: string;
-  type: 'qemu' | 'lxc' | 'node' | 'storage' | 'pool' | 'sdn' | string;
+  /** `qemu`, `lxc`, `node`, `storage`, `pool` or `sdn` in the sources; kept open for other values. */
+  type: string;
   node?: string;
   status?: string;
   name?: string;

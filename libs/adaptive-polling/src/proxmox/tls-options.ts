@@ -14,10 +14,7 @@ export interface ProxmoxTlsOptions {
 }
 
 export type ResolvedTls =
-  | { mode: 'system' }
-  | { mode: 'ca'; ca: string | Buffer }
-  | { mode: 'fingerprint'; fingerprint: string }
-  | { mode: 'insecure' };
+  { mode: 'system' } | { mode: 'ca'; ca: string | Buffer } | { mode: 'fingerprint'; fingerprint: string } | { mode: 'insecure' };
 
 /** `aa:bb..`, `AABB..` -> `AA:BB:..`; null if it is not 32 bytes of hex. */
 export function normalizeFingerprint(text: string): string | null {

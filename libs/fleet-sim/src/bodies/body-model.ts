@@ -11,9 +11,7 @@ export const PROXMOX_TYPES = ['pve', 'pbs', 'pmg'] as const;
 export type ProxmoxType = (typeof PROXMOX_TYPES)[number];
 
 export type ProxmoxSnapshot =
-  | { type: 'pve'; snapshot: PveSnapshot }
-  | { type: 'pbs'; snapshot: PbsSnapshot }
-  | { type: 'pmg'; snapshot: PmgSnapshot };
+  { type: 'pve'; snapshot: PveSnapshot } | { type: 'pbs'; snapshot: PbsSnapshot } | { type: 'pmg'; snapshot: PmgSnapshot };
 
 export function isProxmoxType(type: string): type is ProxmoxType {
   return (PROXMOX_TYPES as readonly string[]).includes(type);

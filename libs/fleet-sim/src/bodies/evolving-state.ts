@@ -39,5 +39,5 @@ export function answerStream(seed: number, targetName: string, atMs: number): Ra
 }
 
 export function pick<T>(items: readonly T[], random: Random): T {
-  return items[Math.floor(random() * items.length)] as T;
+  return items[Math.floor(random() * items.length)];
 }

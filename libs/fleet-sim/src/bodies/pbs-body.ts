@@ -116,7 +116,7 @@ export class PbsBodyModel {
       let id: string;
       let status: string | undefined;
       if (n % 7 === 0 && state.stores.length > 0) {
-        const s = state.stores[(n / 7) % state.stores.length | 0] as PbsStore;
+        const s = state.stores[((n / 7) % state.stores.length) | 0];
         type = 'garbage_collection';
         id = s.name;
         status = s.gcFails ? 'TASK ERROR: unable to acquire lock on datastore directory' : 'OK';

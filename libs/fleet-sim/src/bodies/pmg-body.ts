@@ -38,7 +38,7 @@ function node(index: number): PmgNodeState {
 
 function applyEvent(state: PmgState, random: Random): void {
   const kind = random();
-  const n = state.nodes[Math.floor(random() * state.nodes.length)] as PmgNodeState;
+  const n = state.nodes[Math.floor(random() * state.nodes.length)];
   if (kind < 0.4) n.deferredBand = (n.deferredBand + 1) % 3;
   else if (kind < 0.6) n.activeBand = (n.activeBand + 1) % 3;
   else if (kind < 0.85) n.hold = !n.hold;

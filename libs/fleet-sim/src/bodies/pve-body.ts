@@ -64,7 +64,13 @@ function initialState(guestCount: number, random: Random): PveState {
     maxcpu: 1 + Math.floor(random() * 8),
     startedAtS: Math.floor(random() * 86400 * 30),
   }));
-  return { nodes, online: nodes.map(() => true), guests, storageBand: new Map(storageIds(nodes).map((id) => [id, 0])), configVersion: nodeCount + 1 };
+  return {
+    nodes,
+    online: nodes.map(() => true),
+    guests,
+    storageBand: new Map(storageIds(nodes).map((id) => [id, 0])),
+    configVersion: nodeCount + 1,
+  };
 }
 
 function applyEvent(state: PveState, random: Random): void {
@@ -114,7 +120,7 @@ export class PveBodyModel {
     const nowS = Math.floor(atMs / 1000);
     const resources: PveResource[] = [];
     for (const g of state.guests) {
-      const node = state.nodes[g.node] as string;
+      const node = state.nodes[g.node];
       const running = g.running && state.online[g.node] === true;
       const uptime = running ? g.startedAtS + nowS : 0;
       const entry: PveResource = {
@@ -154,7 +160,12 @@ export class PveBodyModel {
         maxmem: 512 * GIB,
         maxdisk: 100 * GIB,
         ...(online
-          ? { cpu: Math.round(random() * 0.6 * 1e6) / 1e6, mem: Math.floor(512 * GIB * (0.3 + 0.4 * random())), disk: Math.floor(100 * GIB * (0.2 + 0.05 * random())), uptime: 86400 * 40 + nowS }
+          ? {
+              cpu: Math.round(random() * 0.6 * 1e6) / 1e6,
+              mem: Math.floor(512 * GIB * (0.3 + 0.4 * random())),
+              disk: Math.floor(100 * GIB * (0.2 + 0.05 * random())),
+              uptime: 86400 * 40 + nowS,
+            }
           : {}),
       });
     });
@@ -176,8 +187,24 @@ export class PveBodyModel {
       });
     }
     const clusterStatus: PveClusterStatusEntry[] = [
-      { type: 'cluster', id: 'cluster', name: 'sim-cluster', nodes: state.nodes.length, version: state.configVersion, quorate: state.online.filter(Boolean).length * 2 > state.nodes.length ? 1 : 0 },
-      ...state.nodes.map((name, i) => ({ type: 'node' as const, id: `node/${name}`, name, nodeid: i + 1, ip: `10.0.0.${i + 1}`, local: i === 0 ? 1 : 0, online: state.online[i] ? 1 : 0, level: 'c' })),
+      {
+        type: 'cluster',
+        id: 'cluster',
+        name: 'sim-cluster',
+        nodes: state.nodes.length,
+        version: state.configVersion,
+        quorate: state.online.filter(Boolean).length * 2 > state.nodes.length ? 1 : 0,
+      },
+      ...state.nodes.map((name, i) => ({
+        type: 'node' as const,
+        id: `node/${name}`,
+        name,
+        nodeid: i + 1,
+        ip: `10.0.0.${i + 1}`,
+        local: i === 0 ? 1 : 0,
+        online: state.online[i] ? 1 : 0,
+        level: 'c',
+      })),
     ];
     return { resources, clusterStatus };
   }

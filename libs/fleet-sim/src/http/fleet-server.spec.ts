@@ -34,12 +34,16 @@ describe('HTTP fleet simulator', () => {
   });
 
   const stats = async (server: RunningFleetServer) =>
-    ((await (await fetch(`${server.url}/stats`)).json()) as { targets: Record<string, { requests: number; inFlight: number; maxConcurrent: number }> }).targets;
+    (
+      (await (await fetch(`${server.url}/stats`)).json()) as {
+        targets: Record<string, { requests: number; inFlight: number; maxConcurrent: number }>;
+      }
+    ).targets;
 
   it('serves each target with the behaviour model: 200 with changing data, 503, 401, 404', async () => {
     const server = await start(7);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const behaviour = new TargetBehaviour(expandFleet(FLEET)[0]!, 7);
+    const behaviour = new TargetBehaviour(expandFleet(FLEET)[0], 7);
     const [c1, c2] = behaviour.changeTimesUntil(60_000) as [number, number];
 
     nowMs = c1;

@@ -134,7 +134,14 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
   };
 
   /** `apiPath` null: the plain `/status` route; else the Proxmox path after `api2/json/`. */
-  const serveTarget = (name: string, apiPath: string | null, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, form: URLSearchParams | null): void => {
+  const serveTarget = (
+    name: string,
+    apiPath: string | null,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+    form: URLSearchParams | null,
+  ): void => {
     const behaviour = behaviours.get(name);
     const counter = counters.get(name);
     const body = bodies.get(name);
@@ -142,7 +149,8 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
       sendJson(res, 404, { error: apiPath === null ? `unknown target "${name}"` : `no Proxmox API for target "${name}"` });
       return;
     }
-    const startsPoll = apiPath === null || apiPath === 'access/ticket' || apiPath === POLL_START_PATHS[body!.target.type as keyof typeof POLL_START_PATHS];
+    const startsPoll =
+      apiPath === null || apiPath === 'access/ticket' || apiPath === POLL_START_PATHS[body!.target.type as keyof typeof POLL_START_PATHS];
     if (startsPoll) counter.requests += 1;
     counter.apiRequests += 1;
     counter.inFlight += 1;
@@ -227,7 +235,7 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
     if (status && (method === 'GET' || method === 'HEAD' || (method === 'POST' && status[3] !== undefined))) {
       let name: string;
       try {
-        name = decodeURIComponent(status[1] as string);
+        name = decodeURIComponent(status[1]);
       } catch {
         sendJson(res, 400, { error: 'bad target name' });
         return;
@@ -240,7 +248,9 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
       // A POST (PMG's ticket login) carries a form: read it before answering.
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => serveTarget(name, apiPath, url.searchParams, req, res, new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+      req.on('end', () =>
+        serveTarget(name, apiPath, url.searchParams, req, res, new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+      );
       return;
     }
     if (path === '/targets' && method === 'GET') {
@@ -267,7 +277,8 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
       routes: ['GET /targets', 'GET /targets/<name>/status', 'GET|POST /targets/<name>/api2/json/...', 'GET /stats', 'POST /stats/reset'],
     });
   };
-  const server = certificate === null ? createHttpServer(listener) : createHttpsServer({ key: certificate.keyPem, cert: certificate.certPem }, listener);
+  const server =
+    certificate === null ? createHttpServer(listener) : createHttpsServer({ key: certificate.keyPem, cert: certificate.certPem }, listener);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -31,7 +31,9 @@ export class TicketBook {
   private readonly issued = new Map<string, number>();
 
   issue(target: string, username: string, atMs: number): string {
-    const ticket = `PMG:${username}:${Math.floor(atMs / 1000).toString(16).toUpperCase()}::${randomBytes(24).toString('base64')}`;
+    const ticket = `PMG:${username}:${Math.floor(atMs / 1000)
+      .toString(16)
+      .toUpperCase()}::${randomBytes(24).toString('base64')}`;
     this.issued.set(`${target} ${ticket}`, atMs);
     return ticket;
   }
@@ -85,7 +87,7 @@ export function answerGet(model: ProxmoxBodyModel, path: string, query: URLSearc
       if (path === 'statistics/mail') return { status: 200, data: body.snapshot.statistics };
       const queue = /^nodes\/([^/]+)\/postfix\/queue$/.exec(path);
       if (queue) {
-        const status = body.snapshot.queues[decodeURIComponent(queue[1] as string)];
+        const status = body.snapshot.queues[decodeURIComponent(queue[1])];
         return status === undefined ? { status: 500, reason: `no such node` } : { status: 200, data: status };
       }
       break;

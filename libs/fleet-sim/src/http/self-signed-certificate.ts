@@ -20,15 +20,32 @@ export class CertificateToolError extends Error {
   override readonly name = 'CertificateToolError';
 }
 
-export function makeSelfSignedCertificate(commonName = 'localhost', altNames = ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1']): SelfSignedCertificate {
+export function makeSelfSignedCertificate(
+  commonName = 'localhost',
+  altNames = ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1'],
+): SelfSignedCertificate {
   let output: string;
   try {
     output = execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', '-', '-out', '-', '-days', '7', '-subj', `/CN=${commonName}`,
-        '-addext', `subjectAltName=${altNames.join(',')}`,
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        '-',
+        '-out',
+        '-',
+        '-days',
+        '7',
+        '-subj',
+        `/CN=${commonName}`,
+        '-addext',
+        `subjectAltName=${altNames.join(',')}`,
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );

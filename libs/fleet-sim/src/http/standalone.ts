@@ -37,7 +37,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const targets = expandFleet(fleet);
-  const server = await startFleetServer({ fleet: targets, port, host, seed, tls: process.env.SIMULATOR_TLS?.trim().toLowerCase() === 'true' }); // plain HTTP unless asked: the demo's pollers speak HTTP
+  const server = await startFleetServer({
+    fleet: targets,
+    port,
+    host,
+    seed,
+    tls: process.env.SIMULATOR_TLS?.trim().toLowerCase() === 'true',
+  }); // plain HTTP unless asked: the demo's pollers speak HTTP
   const types = new Map<string, number>();
   for (const t of targets) types.set(t.type, (types.get(t.type) ?? 0) + 1);
   process.stdout.write(

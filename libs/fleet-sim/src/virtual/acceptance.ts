@@ -96,7 +96,7 @@ function downFigures(run: TargetRun, endMs: number): DownFigure | null {
     polls += times.length;
     spanMs += w.toMs - parkedAt;
     for (let i = 0, j = 0; i < times.length; i++) {
-      while ((times[i] as number) - (times[j] as number) >= 3_600_000) j++;
+      while (times[i] - times[j] >= 3_600_000) j++;
       maxInHour = Math.max(maxInHour, i - j + 1);
     }
   }
@@ -133,7 +133,7 @@ export function acceptanceFigures(runs: readonly PolicyRun[]): AcceptanceFigures
   const quietPolls = quietEntries.map((entry) => ({ entry, changeAware: pollsOf(aware, entry), pulse: pollsOf(pulse, entry) }));
 
   const unauthorized = ofClass(aware, 'unauthorized').map((run): UnauthorizedFigure => {
-    const gaps = run.pollTimesMs.slice(1).map((t, i) => t - (run.pollTimesMs[i] as number));
+    const gaps = run.pollTimesMs.slice(1).map((t, i) => t - run.pollTimesMs[i]);
     return {
       target: run.target.name,
       polls: run.pollTimesMs.length,

@@ -46,7 +46,7 @@ export function parseArguments(argv: readonly string[], knownPolicies: readonly 
   let help = false;
   const valued = new Set(['--fleet', '--hours', '--seed', '--policy']);
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i];
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (name === '--json') json = true;
@@ -71,7 +71,8 @@ export function parseArguments(argv: readonly string[], knownPolicies: readonly 
 
   const hoursText = values.get('--hours') ?? '24';
   const hours = Number(hoursText);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 720) problems.push(`--hours must be a number greater than 0 and at most 720, got "${hoursText}"`);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 720)
+    problems.push(`--hours must be a number greater than 0 and at most 720, got "${hoursText}"`);
 
   const seedText = values.get('--seed') ?? '1';
   const seed = Number(seedText);

@@ -26,8 +26,8 @@ export class MinHeap<T extends ScheduledRun> {
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(items[i] as T, items[parent] as T)) break;
-      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      if (!before(items[i], items[parent])) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
       i = parent;
     }
   }
@@ -35,7 +35,7 @@ export class MinHeap<T extends ScheduledRun> {
   pop(): T | undefined {
     const items = this.items;
     if (items.length === 0) return undefined;
-    const top = items[0] as T;
+    const top = items[0];
     const last = items.pop() as T;
     if (items.length > 0) {
       items[0] = last;
@@ -44,10 +44,10 @@ export class MinHeap<T extends ScheduledRun> {
         const l = 2 * i + 1;
         const r = l + 1;
         let smallest = i;
-        if (l < items.length && before(items[l] as T, items[smallest] as T)) smallest = l;
-        if (r < items.length && before(items[r] as T, items[smallest] as T)) smallest = r;
+        if (l < items.length && before(items[l], items[smallest])) smallest = l;
+        if (r < items.length && before(items[r], items[smallest])) smallest = r;
         if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest] as T, items[i] as T];
+        [items[i], items[smallest]] = [items[smallest], items[i]];
         i = smallest;
       }
     }

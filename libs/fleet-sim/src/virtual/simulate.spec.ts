@@ -28,7 +28,7 @@ describe('virtual fleet simulator: acceptance on the standard fleet (seed 1, 24 
       expect(run.options.intervals).toEqual({ baseMs: 10_000, minMs: 5_000, maxMs: 300_000 });
     }
     // Fixed 10 s: about 8640 polls per healthy target and day.
-    const busyFixed = runs[0]!.targets.filter((t) => classifyTarget(t.target) === 'busy');
+    const busyFixed = runs[0].targets.filter((t) => classifyTarget(t.target) === 'busy');
     for (const t of busyFixed) expect(t.pollTimesMs.length).toBeGreaterThan(8500);
   });
 
@@ -73,7 +73,7 @@ describe('virtual fleet simulator: acceptance on the standard fleet (seed 1, 24 
   it('every policy parks the unauthorized and down targets the same way (core rules, not the policy)', () => {
     for (const run of runs) {
       for (const name of ['pve-locked', 'pmg-locked', 'pbs-gone']) {
-        expect(run.entries[name]!.failedPolls).toBe(run.entries[name]!.polls);
+        expect(run.entries[name].failedPolls).toBe(run.entries[name].polls);
       }
     }
   });
@@ -101,25 +101,25 @@ describe('virtual fleet simulator: determinism', () => {
   it('a target behaves the same whatever else is in the fleet (per-target streams)', () => {
     const alone = simulateFleet({ fleet: small.filter((t) => t.name === 'flaky-2'), hours: 2, seed: 3, policy: 'change-aware' });
     const together = simulateFleet({ fleet: small, hours: 2, seed: 3, policy: 'change-aware' });
-    expect(together.targets.find((t) => t.target.name === 'flaky-2')!.pollTimesMs).toEqual(alone.targets[0]!.pollTimesMs);
+    expect(together.targets.find((t) => t.target.name === 'flaky-2')!.pollTimesMs).toEqual(alone.targets[0].pollTimesMs);
   });
 
   it('aggregates expanded targets per fleet entry', () => {
     const run = simulateFleet({ fleet: small, hours: 1, seed: 1, policy: 'fixed' });
     expect(Object.keys(run.entries)).toEqual(['busy', 'flaky', 'down', 'locked']);
-    expect(run.entries.busy!.targets).toBe(3);
+    expect(run.entries.busy.targets).toBe(3);
     const busyTargets = run.targets.filter((t) => t.target.entry === 'busy');
     expect(busyTargets.map((t) => t.target.name)).toEqual(['busy-1', 'busy-2', 'busy-3']);
-    expect(run.entries.busy!.polls).toBe(busyTargets.reduce((s, t) => s + t.pollTimesMs.length, 0));
-    expect(run.entries.busy!.changes).toBe(busyTargets.reduce((s, t) => s + t.changes, 0));
+    expect(run.entries.busy.polls).toBe(busyTargets.reduce((s, t) => s + t.pollTimesMs.length, 0));
+    expect(run.entries.busy.changes).toBe(busyTargets.reduce((s, t) => s + t.changes, 0));
     expect(run.polls).toBe(Object.values(run.entries).reduce((s, e) => s + e.polls, 0));
   });
 
   it('prints exactly the documented JSON shape', () => {
     const report = toJsonReport([simulateFleet({ fleet: small, hours: 1, seed: 1, policy: 'fixed' })]);
     expect(Object.keys(report)).toEqual(['policies']);
-    expect(Object.keys(report.policies.fixed!)).toEqual(['polls', 'entries']);
-    expect(Object.keys(report.policies.fixed!.entries.busy!)).toEqual([
+    expect(Object.keys(report.policies.fixed)).toEqual(['polls', 'entries']);
+    expect(Object.keys(report.policies.fixed.entries.busy)).toEqual([
       'polls',
       'changes',
       'detectionP50Seconds',
@@ -128,7 +128,7 @@ describe('virtual fleet simulator: determinism', () => {
       'failedPolls',
       'recoveryDetectionSeconds',
     ]);
-    expect(report.policies.fixed!.entries.locked).toMatchObject({ changes: 0, detectionP50Seconds: null, recoveryDetectionSeconds: null });
+    expect(report.policies.fixed.entries.locked).toMatchObject({ changes: 0, detectionP50Seconds: null, recoveryDetectionSeconds: null });
   });
 });
 
@@ -138,7 +138,7 @@ describe('virtual fleet simulator: hand-computable runs (fixed 10 s, no jitter)'
   it('detection latency = time from each change to the next poll, superseded changes included', () => {
     const [target] = fleet([{ name: 'fast', type: 'pve', changeEverySeconds: 4 }]) as [FleetTarget];
     const run = simulateFleet({ fleet: [target], hours: 0.5, seed: 11, policy: 'fixed', polling: exact });
-    const polls = run.targets[0]!.pollTimesMs;
+    const polls = run.targets[0].pollTimesMs;
     expect(polls.slice(0, 4)).toEqual([0, 10_000, 20_000, 30_000]);
     expect(polls).toHaveLength(180);
 
@@ -147,11 +147,11 @@ describe('virtual fleet simulator: hand-computable runs (fixed 10 s, no jitter)'
     expect(changes.length).toBeGreaterThan(300);
     const lastPollMs = polls.at(-1)!;
     const expected = changes.filter((c) => c <= lastPollMs).map((c) => Math.ceil(c / 10_000) * 10_000 - c);
-    expect(run.targets[0]!.detectionsMs).toEqual(expected);
-    expect(run.targets[0]!.undetectedChanges).toBe(changes.length - expected.length);
+    expect(run.targets[0].detectionsMs).toEqual(expected);
+    expect(run.targets[0].undetectedChanges).toBe(changes.length - expected.length);
 
     const sorted = [...expected].sort((a, b) => a - b);
-    const entry = run.entries.fast!;
+    const entry = run.entries.fast;
     expect(entry.changes).toBe(changes.length);
     expect(entry.detectionP50Seconds).toBe(Math.round(percentile(sorted, 50)!) / 1000);
     expect(entry.detectionP95Seconds).toBe(Math.round(percentile(sorted, 95)!) / 1000);
@@ -167,17 +167,22 @@ describe('virtual fleet simulator: hand-computable runs (fixed 10 s, no jitter)'
       policy: 'fixed',
       polling: exact,
     });
-    const t = run.targets[0]!;
+    const t = run.targets[0];
     expect(t.pollTimesMs.slice(0, 4)).toEqual([0, 5_000, 15_000, 25_000]);
     expect(t.failedPolls).toBe(2);
     expect(t.recoveriesMs).toEqual([3_000]);
-    expect(run.entries.blip!.recoveryDetectionSeconds).toBe(3);
+    expect(run.entries.blip.recoveryDetectionSeconds).toBe(3);
   });
 
   it('an unauthorized target is parked at once and retried every 30 min', () => {
-    const run = simulateFleet({ fleet: fleet([{ name: 'locked', type: 'pve', unauthorized: true }]), hours: 3, seed: 1, policy: 'change-aware' });
-    expect(run.targets[0]!.pollTimesMs).toEqual([0, 1, 2, 3, 4, 5].map((k) => k * 1_800_000));
-    expect(run.targets[0]!.parkedAtMs).toHaveLength(6);
+    const run = simulateFleet({
+      fleet: fleet([{ name: 'locked', type: 'pve', unauthorized: true }]),
+      hours: 3,
+      seed: 1,
+      policy: 'change-aware',
+    });
+    expect(run.targets[0].pollTimesMs).toEqual([0, 1, 2, 3, 4, 5].map((k) => k * 1_800_000));
+    expect(run.targets[0].parkedAtMs).toHaveLength(6);
   });
 
   it('a hung target fails at the poll timeout (120 s) and an always-down one is refused', () => {
@@ -194,7 +199,7 @@ describe('virtual fleet simulator: hand-computable runs (fixed 10 s, no jitter)'
     const [hang, gone] = run.targets as [PolicyRun['targets'][number], PolicyRun['targets'][number]];
     expect(hang.failedPolls).toBe(hang.pollTimesMs.length);
     // Each hung poll occupies 120 s before the next can be planned.
-    expect(hang.pollTimesMs[1]! - hang.pollTimesMs[0]!).toBeGreaterThanOrEqual(120_000);
+    expect(hang.pollTimesMs[1] - hang.pollTimesMs[0]).toBeGreaterThanOrEqual(120_000);
     expect(gone.failedPolls).toBe(gone.pollTimesMs.length);
     expect(gone.parkedAtMs.length).toBeGreaterThanOrEqual(1);
   });
@@ -207,7 +212,7 @@ describe('virtual fleet simulator: hand-computable runs (fixed 10 s, no jitter)'
       policy: 'fixed',
       polling: exact,
     });
-    expect(run.targets[0]!.pollTimesMs.slice(0, 3)).toEqual([0, 13_000, 26_000]);
+    expect(run.targets[0].pollTimesMs.slice(0, 3)).toEqual([0, 13_000, 26_000]);
   });
 });
 
@@ -280,9 +285,9 @@ describe('simulate CLI', () => {
     expect(runCli(['--fleet', 'fleets/acceptance.json', '--hours', '1', '--json'], c.io)).toBe(0);
     const lines = c.out.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const report = JSON.parse(lines[0]!) as { policies: Record<string, { polls: number; entries: Record<string, unknown> }> };
+    const report = JSON.parse(lines[0]) as { policies: Record<string, { polls: number; entries: Record<string, unknown> }> };
     expect(Object.keys(report.policies)).toEqual(['fixed', 'pulse', 'change-aware']);
-    expect(Object.keys(report.policies['change-aware']!.entries)).toEqual(['pve-locked', 'pbs-down', 'pmg-healthy']);
+    expect(Object.keys(report.policies['change-aware'].entries)).toEqual(['pve-locked', 'pbs-down', 'pmg-healthy']);
   });
 
   it('prints a table per policy', () => {

@@ -97,7 +97,7 @@ export interface PolicyRun {
 export function percentile(sortedAscending: readonly number[], p: number): number | null {
   if (sortedAscending.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sortedAscending.length));
-  return sortedAscending[Math.min(sortedAscending.length, rank) - 1] as number;
+  return sortedAscending[Math.min(sortedAscending.length, rank) - 1];
 }
 
 const round3 = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
@@ -281,7 +281,7 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
       changes: runs.reduce((s, t) => s + t.changes, 0),
       detectionP50Seconds: round3(percentile(detections, 50)),
       detectionP95Seconds: round3(percentile(detections, 95)),
-      detectionMaxSeconds: round3(detections.length === 0 ? null : (detections[detections.length - 1] as number)),
+      detectionMaxSeconds: round3(detections.length === 0 ? null : detections[detections.length - 1]),
       failedPolls: runs.reduce((s, t) => s + t.failedPolls, 0),
       recoveryDetectionSeconds: recoveries.length === 0 || detectedRecoveries.length === 0 ? null : round3(Math.max(...detectedRecoveries)),
     };
@@ -300,10 +300,10 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
 /** A successful poll answered at `atMs` saw data `version`: every change before it is now detected. */
 function observeSuccess(r: RunningTarget, atMs: number, version: number): void {
   const seen = Math.min(version, r.changeTimesMs.length);
-  for (let k = r.nextUnseenChange; k < seen; k++) r.run.detectionsMs.push(atMs - (r.changeTimesMs[k] as number));
+  for (let k = r.nextUnseenChange; k < seen; k++) r.run.detectionsMs.push(atMs - r.changeTimesMs[k]);
   if (seen > r.nextUnseenChange) r.nextUnseenChange = seen;
-  while (r.nextRecovery < r.recoveryTimesMs.length && (r.recoveryTimesMs[r.nextRecovery] as number) <= atMs) {
-    r.run.recoveriesMs[r.nextRecovery] = atMs - (r.recoveryTimesMs[r.nextRecovery] as number);
+  while (r.nextRecovery < r.recoveryTimesMs.length && r.recoveryTimesMs[r.nextRecovery] <= atMs) {
+    r.run.recoveriesMs[r.nextRecovery] = atMs - r.recoveryTimesMs[r.nextRecovery];
     r.nextRecovery += 1;
   }
 }

@@ -69,8 +69,7 @@ function run(options: {
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Data that changes at random (Poisson), every `meanMs` on average. */
-const poissonChanges = (meanMs: number, random: RandomSource) => (windowMs: number) =>
-  random() < 1 - Math.exp(-windowMs / meanMs);
+const poissonChanges = (meanMs: number, random: RandomSource) => (windowMs: number) => random() < 1 - Math.exp(-windowMs / meanMs);
 
 const boundsArbitrary = fc
   .record({
@@ -139,7 +138,7 @@ describe('change-aware policy', () => {
       expect(busy).toBeLessThan(normal);
       expect(normal).toBeLessThan(slow);
       // About 1.2x the mean time between changes (busy: not below the 2 x min
-    // goal), not the 2.3x f a naive count of changed polls would give.
+      // goal), not the 2.3x f a naive count of changed polls would give.
       expect(busy).toBeLessThan(15_000);
       expect(normal).toBeGreaterThan(35_000);
       expect(normal).toBeLessThan(80_000);

@@ -153,11 +153,7 @@ export const changeAwarePolicy: IntervalPolicy = {
 
     let { changeWeight, windowWeight, elapsedWeightMs, observations } = prior;
     if (input.changed !== null && input.sinceLastSuccessMs !== null) {
-      const observedMs = Math.min(
-        Math.max(0, input.sinceLastSuccessMs),
-        bounds.maxMs,
-        MAX_OBSERVATION_FACTOR * prior.smoothedMs,
-      );
+      const observedMs = Math.min(Math.max(0, input.sinceLastSuccessMs), bounds.maxMs, MAX_OBSERVATION_FACTOR * prior.smoothedMs);
       changeWeight = changeWeight * CHANGE_OBSERVATION_DECAY + (input.changed ? 1 : 0);
       windowWeight = windowWeight * CHANGE_OBSERVATION_DECAY + 1;
       elapsedWeightMs = elapsedWeightMs * CHANGE_OBSERVATION_DECAY + observedMs;

@@ -11,13 +11,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ADAPTIVE_POLLING_API_CONFIG, ApiConfigError, type ResolvedApiConfig } from './api-config';
-import {
-  API_WITHOUT_AUTH_WARNING,
-  MALFORMED_AUTHORIZATION,
-  MISSING_BEARER,
-  WRONG_BEARER,
-  hostGuardUnresolvable,
-} from './api-messages';
+import { API_WITHOUT_AUTH_WARNING, MALFORMED_AUTHORIZATION, MISSING_BEARER, WRONG_BEARER, hostGuardUnresolvable } from './api-messages';
 import { ACTOR_ANONYMOUS, ACTOR_TOKEN, OPERATOR_ACTOR, actorFromUser, type ApiRequest } from './operator-actor';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;

@@ -46,13 +46,7 @@ function isClass(value: unknown): value is AdaptivePollingApiOptions['guard'] & 
   return typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object';
 }
 
-function readInteger(
-  value: unknown,
-  field: string,
-  fallback: number,
-  min: 0 | 1,
-  problems: OptionProblem[],
-): number {
+function readInteger(value: unknown, field: string, fallback: number, min: 0 | 1, problems: OptionProblem[]): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     problems.push({ field, message: min === 0 ? NON_NEGATIVE_INTEGER : POSITIVE_INTEGER });
@@ -99,20 +93,8 @@ export function resolveApiConfig(
 
   const healthCacheMs = readInteger(api.healthCacheMs, 'api.healthCacheMs', DEFAULT_HEALTH_CACHE_MS, 0, problems);
   const indicator = api.healthIndicator ?? {};
-  const maxDeadLetters = readInteger(
-    indicator.maxDeadLetters,
-    'api.healthIndicator.maxDeadLetters',
-    DEFAULT_MAX_DEAD_LETTERS,
-    0,
-    problems,
-  );
-  const timeoutMs = readInteger(
-    indicator.timeoutMs,
-    'api.healthIndicator.timeoutMs',
-    DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS,
-    1,
-    problems,
-  );
+  const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
+  const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
 
   let auth: ApiAuthSettings | null = null;
   if (problems.length === 0) {

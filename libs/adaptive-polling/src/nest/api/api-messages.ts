@@ -14,8 +14,7 @@ export const NO_API_AUTH =
   'environment variable, api.guard (your own CanActivate guard class), or api: { auth: false } to serve ' +
   'them without authentication on purpose';
 
-export const AUTH_FALSE_CONFLICT =
-  'api.auth: false (no authentication) contradicts api.token / api.guard; remove one of them';
+export const AUTH_FALSE_CONFLICT = 'api.auth: false (no authentication) contradicts api.token / api.guard; remove one of them';
 
 export const API_TOKEN_EMPTY = 'must be a non-empty string without spaces or control characters';
 export const API_GUARD_NOT_CLASS = 'must be a guard class (a CanActivate provider), not an instance';
@@ -31,8 +30,7 @@ export function hostGuardUnresolvable(guardName: string, reason: string): string
   return `api.guard ${guardName} could not be resolved (register it as a provider of your app): ${reason}`;
 }
 
-export const API_WITHOUT_AUTH_WARNING =
-  'the health and management API is served WITHOUT authentication (api.auth: false)';
+export const API_WITHOUT_AUTH_WARNING = 'the health and management API is served WITHOUT authentication (api.auth: false)';
 
 // ---------------------------------------------------------------------------
 // HTTP errors
@@ -46,6 +44,7 @@ const MAX_ECHO = 80;
 
 /** A user's input quoted back in an error, shortened and without control characters. */
 export function echo(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
   const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(clean.length > MAX_ECHO ? `${clean.slice(0, MAX_ECHO)}...` : clean);
 }

@@ -32,7 +32,7 @@ function wholeNumber(
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string') {
     // Express gives an array for `?limit=1&limit=2` and an object for `?limit[a]=1`.
-    problems.push(Array.isArray(raw) ? pageParamRepeated(field) : pageParamInvalid(field, String(raw), rule(max)));
+    problems.push(Array.isArray(raw) ? pageParamRepeated(field) : pageParamInvalid(field, JSON.stringify(raw) ?? 'undefined', rule(max)));
     return fallback;
   }
   const value = WHOLE_NUMBER.test(raw) ? Number(raw) : Number.NaN;

@@ -1,21 +1,10 @@
 import { ApiProperty } from './openapi';
 import { DEAD_LETTER_REASONS, type BreakerStateName, type DeadLetterReason } from '../../core/types';
-import type {
-  ManagementAction,
-  RetryAllResult,
-  TargetActionResult,
-  TargetStateSummary,
-} from './monitoring-actions.types';
+import type { ManagementAction, RetryAllResult, TargetActionResult, TargetStateSummary } from './monitoring-actions.types';
 
 /* OpenAPI schemas of the management responses and errors. */
 
-const MANAGEMENT_ACTIONS: ManagementAction[] = [
-  'breaker.reset',
-  'dlq.retry',
-  'dlq.purge',
-  'target.pause',
-  'target.resume',
-];
+const MANAGEMENT_ACTIONS: ManagementAction[] = ['breaker.reset', 'dlq.retry', 'dlq.purge', 'target.pause', 'target.resume'];
 
 class SummaryBreakerDto {
   @ApiProperty({ enum: ['closed', 'open', 'half_open'] }) state!: BreakerStateName;
@@ -62,7 +51,8 @@ export class RetryAllResultDto implements RetryAllResult {
   @ApiProperty({ example: 'operator:token' }) actor!: string;
   @ApiProperty({ type: String, format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'Dead-lettered targets retried now' }) count!: number;
-  @ApiProperty({ type: [RetryAllEntryDto], description: 'By key; each retry is audited as dlq.retry when applied' }) results!: RetryAllEntryDto[];
+  @ApiProperty({ type: [RetryAllEntryDto], description: 'By key; each retry is audited as dlq.retry when applied' })
+  results!: RetryAllEntryDto[];
 }
 
 /** The JSON body of every error response. */

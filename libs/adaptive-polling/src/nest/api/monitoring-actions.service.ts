@@ -1,23 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { applyOperatorAction, type OperatorAction } from '../../core/operator-actions';
+import type { OperatorAction } from '../../core/operator-actions';
 import { optionsForType } from '../../core/options';
 import { redactSecrets } from '../../core/redact';
 import { targetKey } from '../../core/target';
 import { initialTargetState } from '../../core/target-state';
-import type { TargetPollState } from '../../core/types';
 import { TargetNotFoundError } from '../../engine/engine-errors';
 import type { TargetSnapshot } from '../../engine/polling-engine';
 import { AuditTrailService } from '../audit/audit-trail.service';
 import { PollingEngineHost } from '../polling-engine.host';
 import { notDeadLettered, targetNotFound } from './api-messages';
 import { withHttpErrors } from './engine-http-errors';
-import type {
-  ManagementAction,
-  RetryAllResult,
-  TargetActionResult,
-  TargetStateSummary,
-} from './monitoring-actions.types';
-import { compareText, isoOrNull } from './scheduler-health.builder';
+import type { ManagementAction, RetryAllResult, TargetActionResult } from './monitoring-actions.types';
+import { compareText } from './scheduler-health.builder';
 import { SchedulerHealthService } from './scheduler-health.service';
 import { resumedNextRun, summarizeTargetState } from '../audit/target-state-summary';
 import type { OperatorActionEvent, PauseAppliedEvent } from '../../engine/engine-events';
@@ -86,7 +80,10 @@ export class MonitoringActionsService {
     } catch (error) {
       failure = error;
     } finally {
-      const error = failure === null ? undefined : redactSecrets(failure instanceof Error ? failure.message : String(failure));
+      const error =
+        failure === null
+          ? undefined
+          : redactSecrets(failure instanceof Error ? failure.message : (JSON.stringify(failure) ?? 'unknown error'));
       this.audit.record({
         atMs: now,
         actor,
@@ -103,6 +100,7 @@ export class MonitoringActionsService {
       });
       this.health.invalidate();
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the engine threw, unchanged
     if (failure !== null) throw failure;
     return { action: 'dlq.retry_all', actor, at: new Date(now).toISOString(), count: results.length, results };
   }
@@ -195,7 +193,15 @@ export class MonitoringActionsService {
     this.health.invalidate();
     const before = summarizeTargetState(state, wasPaused);
     const after = summarizeTargetState(paused ? state : { ...state, nextRunAtMs: resumedNextRun(state, now) }, paused);
-    return { action: paused ? 'target.pause' : 'target.resume', instance: key, actor, at: new Date(now).toISOString(), applied: true, before, after };
+    return {
+      action: paused ? 'target.pause' : 'target.resume',
+      instance: key,
+      actor,
+      at: new Date(now).toISOString(),
+      applied: true,
+      before,
+      after,
+    };
   }
 
   private async requireSnapshot(key: string): Promise<TargetSnapshot> {

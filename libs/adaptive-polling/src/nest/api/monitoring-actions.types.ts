@@ -10,12 +10,7 @@ export interface TargetStateSummary {
 }
 
 /** The audit actions the management API performs. */
-export type ManagementAction =
-  | 'breaker.reset'
-  | 'dlq.retry'
-  | 'dlq.purge'
-  | 'target.pause'
-  | 'target.resume';
+export type ManagementAction = 'breaker.reset' | 'dlq.retry' | 'dlq.purge' | 'target.pause' | 'target.resume';
 
 /** Response of an action on one target. */
 export interface TargetActionResult {

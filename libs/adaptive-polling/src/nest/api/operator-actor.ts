@@ -19,7 +19,10 @@ const NAME_FIELDS = ['name', 'username', 'preferred_username', 'email', 'id', 's
 const MAX_NAME_LENGTH = 100;
 
 function cleanName(raw: string): string | null {
-  const name = raw.trim().replace(/[^\w.@+:-]/g, '_').slice(0, MAX_NAME_LENGTH);
+  const name = raw
+    .trim()
+    .replace(/[^\w.@+:-]/g, '_')
+    .slice(0, MAX_NAME_LENGTH);
   return name === '' ? null : name;
 }
 

@@ -103,9 +103,7 @@ describe('buildSchedulerHealth', () => {
       },
       warnings: ['not polled yet'],
     });
-    expect(health.staleness).toEqual([
-      { instance: 'fresh', type: 'pve', key: 'pve::fresh', score: 1, lastSuccess: null, lastError: null },
-    ]);
+    expect(health.staleness).toEqual([{ instance: 'fresh', type: 'pve', key: 'pve::fresh', score: 1, lastSuccess: null, lastError: null }]);
     expect(JSON.stringify(health)).not.toContain('1970-');
   });
 
@@ -142,9 +140,7 @@ describe('buildSchedulerHealth', () => {
     expect(health.breakers).toEqual([
       { instance: 'a', type: 'pve', key: 'pve::a', state: 'open', failures: 3, retryAt: '2026-11-23T12:00:04.000Z' },
     ]);
-    expect(health.instances[0].warnings).toEqual([
-      'circuit breaker open after 3 consecutive failures; probe at 2026-11-23T12:00:04.000Z',
-    ]);
+    expect(health.instances[0].warnings).toEqual(['circuit breaker open after 3 consecutive failures; probe at 2026-11-23T12:00:04.000Z']);
     expect(health.instances[1].warnings).toEqual([]);
   });
 
@@ -236,7 +232,17 @@ describe('buildSchedulerHealth', () => {
       verifyTls: true,
     });
     const text = JSON.stringify(health);
-    for (const secret of ['hunter2', 't0ps3cret', 'PVEAPIToken', 'p4ssw0rd', 'k-123456', 'uuid-secret', 'BEGIN KEY', 'abcdefghijkl', 'cs"']) {
+    for (const secret of [
+      'hunter2',
+      't0ps3cret',
+      'PVEAPIToken',
+      'p4ssw0rd',
+      'k-123456',
+      'uuid-secret',
+      'BEGIN KEY',
+      'abcdefghijkl',
+      'cs"',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -325,9 +331,7 @@ describe('pages of instances[]', () => {
     expect(none.staleness.map((s) => s.key)).toEqual(sortedKeys);
     expect(none.deadLetter.count).toBe(2);
     expect(none.breakers.map((b) => b.key)).toEqual(['pve::bravo', 'pve::delta', 'pve::echo']);
-    expect(Object.keys(none)).toEqual([
-      'updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances', 'page',
-    ]);
+    expect(Object.keys(none)).toEqual(['updatedAt', 'enabled', 'queue', 'deadLetter', 'breakers', 'staleness', 'instances', 'page']);
   });
 
   it('builds instance entries only for the requested page', () => {
@@ -358,8 +362,6 @@ describe('pages of instances[]', () => {
       }
     }
     const empty = summarizeSchedulerFleet([], NOW, options);
-    expect(JSON.parse(new SchedulerHealthText(empty).page(DEFAULT_HEALTH_PAGE))).toEqual(
-      schedulerHealthPage(empty, DEFAULT_HEALTH_PAGE),
-    );
+    expect(JSON.parse(new SchedulerHealthText(empty).page(DEFAULT_HEALTH_PAGE))).toEqual(schedulerHealthPage(empty, DEFAULT_HEALTH_PAGE));
   });
 });

@@ -136,8 +136,8 @@ export function summarizeSchedulerFleet(
   const staleness: StalenessHealth[] = [];
 
   for (let i = 0; i < sorted.length; i++) {
-    const snap = sorted[i]!;
-    const key = keys[i]!;
+    const snap = sorted[i];
+    const key = keys[i];
     const { definition, state } = snap;
     const instance = definition.name;
     const type = definition.type;
@@ -219,8 +219,8 @@ export function summarizeSchedulerFleet(
     sections,
     keys,
     instanceAt: (index) => {
-      const snap = sorted[index]!;
-      return instanceHealth(snap, keys[index]!, now, optionsOf(snap.definition.type), iso, summarizeConnection);
+      const snap = sorted[index];
+      return instanceHealth(snap, keys[index], now, optionsOf(snap.definition.type), iso, summarizeConnection);
     },
   };
 }
@@ -233,8 +233,8 @@ export function summarizeSchedulerFleet(
 function sortByKey(snapshots: readonly TargetSnapshot[]): { keys: string[]; sorted: TargetSnapshot[] } {
   const rawKeys = snapshots.map((snap) => targetKey(snap.definition));
   let inOrder = true;
-  for (let i = 1; i < rawKeys.length && inOrder; i++) inOrder = compareText(rawKeys[i - 1]!, rawKeys[i]!) <= 0;
+  for (let i = 1; i < rawKeys.length && inOrder; i++) inOrder = compareText(rawKeys[i - 1], rawKeys[i]) <= 0;
   if (inOrder) return { keys: rawKeys, sorted: [...snapshots] };
-  const order = rawKeys.map((_, i) => i).sort((a, b) => compareText(rawKeys[a]!, rawKeys[b]!));
-  return { keys: order.map((i) => rawKeys[i]!), sorted: order.map((i) => snapshots[i]!) };
+  const order = rawKeys.map((_, i) => i).sort((a, b) => compareText(rawKeys[a], rawKeys[b]));
+  return { keys: order.map((i) => rawKeys[i]), sorted: order.map((i) => snapshots[i]) };
 }

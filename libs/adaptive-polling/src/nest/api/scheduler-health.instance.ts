@@ -59,13 +59,7 @@ function instanceWarnings(snap: TargetSnapshot, now: number, options: TypePollin
     warnings.push(warnStale(seconds(now - state.lastSuccessAtMs)));
   }
   const grace = Math.max(OVERDUE_GRACE_MS, options.intervals.baseMs);
-  if (
-    !definition.paused &&
-    !snap.running &&
-    snap.scheduled &&
-    state.nextRunAtMs !== null &&
-    now - state.nextRunAtMs > grace
-  ) {
+  if (!definition.paused && !snap.running && snap.scheduled && state.nextRunAtMs !== null && now - state.nextRunAtMs > grace) {
     warnings.push(warnOverdue(seconds(now - state.nextRunAtMs)));
   }
   return warnings.sort(compareText);

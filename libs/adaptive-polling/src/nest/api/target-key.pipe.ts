@@ -18,7 +18,10 @@ export class TargetKeyPipe implements PipeTransform<unknown, string> {
     const problems = validateTargetInput({ name: parsed.name, type: parsed.type }, 'target');
     if (problems.length > 0) {
       throw new BadRequestException(
-        keyInvalid(value, problems.map((p) => `${p.field.replace(/^target\./, '')} ${p.message}`)),
+        keyInvalid(
+          value,
+          problems.map((p) => `${p.field.replace(/^target\./, '')} ${p.message}`),
+        ),
       );
     }
     return value;

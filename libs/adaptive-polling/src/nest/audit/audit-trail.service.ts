@@ -39,7 +39,12 @@ export class AuditTrailService implements OnModuleInit {
     events.on('transition', ({ key, event, state }) => {
       const base = { atMs: event.atMs, actor: 'system', target: key, before: null };
       if (event.type === 'breaker_transition') {
-        this.record({ ...base, action: 'breaker.transition', after: { breaker: state.breaker }, detail: { from: event.from, to: event.to } });
+        this.record({
+          ...base,
+          action: 'breaker.transition',
+          after: { breaker: state.breaker },
+          detail: { from: event.from, to: event.to },
+        });
       } else if (event.type === 'dead_letter_in') {
         this.record({ ...base, action: 'dead_letter.in', after: { deadLetter: state.deadLetter }, detail: { reason: event.reason } });
       } else if (event.type === 'dead_letter_out') {
@@ -93,9 +98,7 @@ export class AuditTrailService implements OnModuleInit {
     for (const sink of this.sinks) {
       Promise.resolve()
         .then(() => sink.record(record))
-        .catch((error: unknown) =>
-          this.logger.warn(`audit sink failed: ${error instanceof Error ? error.message : String(error)}`),
-        );
+        .catch((error: unknown) => this.logger.warn(`audit sink failed: ${error instanceof Error ? error.message : String(error)}`));
     }
   }
 

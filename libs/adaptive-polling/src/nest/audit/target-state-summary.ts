@@ -32,4 +32,3 @@ export function summarizeTargetState(state: TargetPollState, paused: boolean): T
 export function resumedNextRun(state: TargetPollState, now: number): number {
   return gateTimeMs(state, now);
 }
-

@@ -29,11 +29,7 @@ export class AdaptivePollingBullBoardModule {
           boardOptions: { uiConfig: { boardTitle: options.title ?? DEFAULT_BULL_BOARD_TITLE } },
         }),
       ],
-      providers: [
-        { provide: BULL_BOARD_GATE, useValue: gate },
-        { provide: BULL_BOARD_OPTIONS, useValue: options },
-        PollingQueueBoard,
-      ],
+      providers: [{ provide: BULL_BOARD_GATE, useValue: gate }, { provide: BULL_BOARD_OPTIONS, useValue: options }, PollingQueueBoard],
       exports: [PollingQueueBoard],
     };
   }

@@ -21,13 +21,9 @@ function fakeResponse() {
 function run(gate: BullBoardAuthGate, authorization?: string) {
   const { response, headers } = fakeResponse();
   let passed = false;
-  gate.middleware(
-    { headers: authorization ? { authorization } : {} } as IncomingMessage,
-    response as unknown as ServerResponse,
-    () => {
-      passed = true;
-    },
-  );
+  gate.middleware({ headers: authorization ? { authorization } : {} } as IncomingMessage, response as unknown as ServerResponse, () => {
+    passed = true;
+  });
   return { passed, status: response.statusCode, headers };
 }
 

@@ -2,11 +2,9 @@
 
 export const BOARD_REALM = 'Adaptive polling queues';
 
-export const BOARD_UNAUTHORIZED =
-  'Unauthorized: sign in with any user name and the adaptive polling API token as the password.\n';
+export const BOARD_UNAUTHORIZED = 'Unauthorized: sign in with any user name and the adaptive polling API token as the password.\n';
 export const BOARD_NOT_READY = 'Bull Board is starting; try again in a moment.\n';
-export const BOARD_WITHOUT_AUTH_WARNING =
-  'Bull Board is served WITHOUT authentication because the API has auth: false';
+export const BOARD_WITHOUT_AUTH_WARNING = 'Bull Board is served WITHOUT authentication because the API has auth: false';
 
 export const BOARD_NEEDS_POLLING_MODULE =
   'AdaptivePollingBullBoardModule needs AdaptivePollingModule in the same app (its configuration was not found)';

@@ -121,14 +121,17 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
     }
     if (!lock) return report('locked');
     const held = lock;
-    const renew = setInterval(() => {
-      held.extend().then(
-        (ok) => {
-          if (!ok) this.logger.warn(`housekeeping: task "${task.name}" lost its lock while running`);
-        },
-        () => undefined,
-      );
-    }, Math.max(100, this.options.lockTtlMs / 3));
+    const renew = setInterval(
+      () => {
+        held.extend().then(
+          (ok) => {
+            if (!ok) this.logger.warn(`housekeeping: task "${task.name}" lost its lock while running`);
+          },
+          () => undefined,
+        );
+      },
+      Math.max(100, this.options.lockTtlMs / 3),
+    );
     renew.unref();
     try {
       const result = (await task.run()) ?? null;

@@ -1,11 +1,5 @@
 import { ENGINE_ERROR_STAGES } from '../../engine/engine-events';
-import {
-  BREAKER_STATES,
-  DEAD_LETTER_DIRECTIONS,
-  DEAD_LETTER_REASONS,
-  POLL_ERROR_TYPES,
-  POLL_RESULTS,
-} from './metric-labels';
+import { BREAKER_STATES, DEAD_LETTER_DIRECTIONS, DEAD_LETTER_REASONS, POLL_ERROR_TYPES, POLL_RESULTS } from './metric-labels';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 

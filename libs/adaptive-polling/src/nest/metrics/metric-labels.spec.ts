@@ -37,7 +37,12 @@ describe('metric definitions', () => {
 
 describe('resolveMetricsOptions', () => {
   it('defaults to prefix pulse, per-target labels, no standalone server', () => {
-    expect(resolveMetricsOptions(undefined)).toEqual({ prefix: 'pulse', perTargetLabels: 'auto', perTargetLabelLimit: 1000, standalone: null });
+    expect(resolveMetricsOptions(undefined)).toEqual({
+      prefix: 'pulse',
+      perTargetLabels: 'auto',
+      perTargetLabelLimit: 1000,
+      standalone: null,
+    });
     expect(resolveMetricsOptions({ standalone: true }).standalone).toEqual({ port: 9091, host: '127.0.0.1', token: null });
   });
 

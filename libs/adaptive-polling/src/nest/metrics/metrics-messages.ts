@@ -1,7 +1,6 @@
 /** Every message text of the metrics surface, in one place. */
 
-export const METRICS_PREFIX_INVALID =
-  'must be a Prometheus metric name prefix: a letter or "_" followed by letters, digits or "_"';
+export const METRICS_PREFIX_INVALID = 'must be a Prometheus metric name prefix: a letter or "_" followed by letters, digits or "_"';
 export const METRICS_BOOLEAN = 'must be true, false or "auto"';
 export const STANDALONE_SHAPE = 'must be true, false or an object { port, host, token }';
 export const STANDALONE_PORT = 'must be a whole number from 0 to 65535';

@@ -5,7 +5,13 @@ import { PollCounts } from './poll-counts';
 function metrics(counts: PollCounts): { total: Counter<string>; inflight: Gauge<string> } {
   const registry = new Registry();
   const flush = (): void => counts.flush(total, inflight);
-  const total: Counter<string> = new Counter({ name: 't', help: 't', labelNames: ['instance_type', 'instance', 'result'], registers: [registry], collect: flush });
+  const total: Counter<string> = new Counter({
+    name: 't',
+    help: 't',
+    labelNames: ['instance_type', 'instance', 'result'],
+    registers: [registry],
+    collect: flush,
+  });
   const inflight: Gauge<string> = new Gauge({ name: 'i', help: 'i', labelNames: ['instance_type'], registers: [registry], collect: flush });
   return { total, inflight };
 }

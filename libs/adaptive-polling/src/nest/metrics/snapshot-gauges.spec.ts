@@ -47,7 +47,11 @@ const open = (retryInMs: number, failures = 3): Partial<TargetPollState> => ({
 describe('snapshotGaugeValues', () => {
   it('reports each target under its key, with staleness -1 for a target that never succeeded', () => {
     const values = snapshotGaugeValues(
-      input([snap('pve', 'a', { lastSuccessAtMs: NOW - 30_000 }), snap('pve', 'b', null), snap('pbs', 'c', { lastSuccessAtMs: NOW - 5_000 })]),
+      input([
+        snap('pve', 'a', { lastSuccessAtMs: NOW - 30_000 }),
+        snap('pve', 'b', null),
+        snap('pbs', 'c', { lastSuccessAtMs: NOW - 5_000 }),
+      ]),
     );
     expect(valueOf(values.staleness, { instance: 'pve::a' })).toBe(30);
     expect(valueOf(values.staleness, { instance: 'pve::b' })).toBe(-1);
@@ -69,7 +73,9 @@ describe('snapshotGaugeValues', () => {
         snap('pve', 'closed', {}),
         snap('pve', 'open', open(20_000, 4)),
         snap('pve', 'overdue', open(-5_000)),
-        snap('pve', 'half', { breaker: { state: 'half_open', generation: 2, failures: 3, backoffStep: 1, openedAtMs: null, retryAtMs: NOW - 1 } }),
+        snap('pve', 'half', {
+          breaker: { state: 'half_open', generation: 2, failures: 3, backoffStep: 1, openedAtMs: null, retryAtMs: NOW - 1 },
+        }),
       ]),
     );
     expect(valueOf(values.breakerState, { instance: 'pve::closed' })).toBe(0);
@@ -83,7 +89,14 @@ describe('snapshotGaugeValues', () => {
 
   it('counts the queue like the health API: not paused, not parked; due soon within the window and not running', () => {
     const parked: Partial<TargetPollState> = {
-      deadLetter: { reason: 'permanent_failure', enteredAtMs: NOW, retryAtMs: NOW + 1_800_000, failures: 1, lastError: 'x', parkedCount: 1 },
+      deadLetter: {
+        reason: 'permanent_failure',
+        enteredAtMs: NOW,
+        retryAtMs: NOW + 1_800_000,
+        failures: 1,
+        lastError: 'x',
+        parkedCount: 1,
+      },
     };
     const values = snapshotGaugeValues(
       input([

@@ -3,12 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { TokenMatcher } from '../token-matcher';
 import { scrapeWithDefaultRegistry } from './metrics-scrape';
-import {
-  STANDALONE_METHOD,
-  STANDALONE_NOT_FOUND,
-  STANDALONE_UNAUTHORIZED,
-  standaloneListening,
-} from './metrics-messages';
+import { STANDALONE_METHOD, STANDALONE_NOT_FOUND, STANDALONE_UNAUTHORIZED, standaloneListening } from './metrics-messages';
 import { PollingMetricsService } from './polling-metrics.service';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;

@@ -14,10 +14,7 @@ const PG_POOL_WAIT_MS = 5_000;
  * the connection (and its migrations) is opened by DatabaseConnection, which
  * lets the app start, and polling run, while the database is unreachable.
  */
-export function dataSourceOptions(
-  options: ResolvedPersistenceOptions,
-  onPoolError: (error: unknown) => void,
-): TypeOrmModuleOptions {
+export function dataSourceOptions(options: ResolvedPersistenceOptions, onPoolError: (error: unknown) => void): TypeOrmModuleOptions {
   const common = {
     name: ADAPTIVE_POLLING_DATA_SOURCE,
     entities: PERSISTENCE_ENTITIES,

@@ -83,7 +83,9 @@ export class PersistenceRecovery implements StateRecoverySource, OnModuleInit {
       if (!def || targetKey(def) !== row.targetKey) {
         this.logger.warn(`persistence: stored run-time target "${row.targetKey}" is not a valid target; skipped`);
       } else if (!known.has(def.type)) {
-        this.logger.warn(`persistence: stored run-time target "${row.targetKey}" has type "${def.type}", which no @Poller handles; skipped`);
+        this.logger.warn(
+          `persistence: stored run-time target "${row.targetKey}" has type "${def.type}", which no @Poller handles; skipped`,
+        );
       } else {
         out.push(def);
       }

@@ -47,7 +47,7 @@ export function stateFromDeadLetterRow(row: DeadLetterRow, options: TypePollingO
     lastError: row.lastError,
     parkedCount: row.parkedCount,
   };
-  let stored: unknown = null;
+  let stored: unknown;
   try {
     stored = row.stateJson ? JSON.parse(row.stateJson) : null;
   } catch {

@@ -38,6 +38,11 @@ export async function withinBound<T>(promise: Promise<T>, ms = SHUTDOWN_REDIS_BO
 /** Closes politely when Redis answers, at once otherwise. */
 export async function closeAuxiliaryRedis(redis: OwnedRedis | null): Promise<void> {
   if (!redis?.owned) return;
-  const closed = await withinBound(redis.client.quit().then(() => true, () => false));
+  const closed = await withinBound(
+    redis.client.quit().then(
+      () => true,
+      () => false,
+    ),
+  );
   if (!closed) redis.client.disconnect();
 }

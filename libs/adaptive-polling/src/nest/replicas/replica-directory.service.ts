@@ -43,7 +43,7 @@ export class ReplicaDirectoryService implements ReplicaDirectory {
   async details(): Promise<ReplicaDetail[]> {
     const redis = this.host.engine.redis;
     const now = Date.now();
-    const known = (Object.values(await redis.hgetall(this.keys.known)) as string[])
+    const known = Object.values<string>(await redis.hgetall(this.keys.known))
       .map(parseKnownReplica)
       .filter((r): r is KnownReplica => r !== null && now - r.atMs <= this.options.knownReplicaRetentionMs);
     if (known.length === 0) return [];

@@ -6,7 +6,7 @@ export function badRequestMessage(run: () => unknown): string {
     run();
   } catch (error) {
     if (error instanceof BadRequestException) return error.message;
-    throw new Error(`expected a 400 (BadRequestException), got ${String(error)}`);
+    throw new Error(`expected a 400 (BadRequestException), got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a 400, nothing was thrown');
 }

@@ -99,7 +99,8 @@ export class RollupFlushTask implements OnModuleInit {
       rowsWritten += rows.length;
       if (hourStartMs + HOUR_MS + FINAL_AFTER_HOUR_END_MS <= now) {
         const version = fields[ROLLUP_VERSION_FIELD] ?? '';
-        hoursFinalised += (await redis.eval(FINALIZE_HOUR, 2, hourKey, keys.hours, version, hour, String(KEEP_FINAL_HOUR_MS))) === 1 ? 1 : 0;
+        hoursFinalised +=
+          (await redis.eval(FINALIZE_HOUR, 2, hourKey, keys.hours, version, hour, String(KEEP_FINAL_HOUR_MS))) === 1 ? 1 : 0;
       }
     }
     return { rowsWritten, hoursFinalised, lastSuccessPruned: await this.pruneLastSuccess() };

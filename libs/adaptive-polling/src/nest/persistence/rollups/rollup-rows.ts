@@ -16,12 +16,7 @@ interface TargetFigures {
  * Database rows from one hour's hash (`<target>|<field>` -> value): one per
  * target, with p50/p95 from the duration buckets. Pure.
  */
-export function rollupRows(
-  fields: Record<string, string>,
-  hourStartMs: number,
-  nowMs: number,
-  scope: string,
-): PollRollupEntity[] {
+export function rollupRows(fields: Record<string, string>, hourStartMs: number, nowMs: number, scope: string): PollRollupEntity[] {
   const byTarget = new Map<string, TargetFigures>();
   for (const [field, raw] of Object.entries(fields)) {
     if (field === ROLLUP_VERSION_FIELD) continue;
