@@ -13,15 +13,16 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 /**
  * A poll that kills its process, with 2 demo processes: each takeover by the
  * other process dies too, until the target is parked (reason `stalled`).
- * Each demo polls through its own counting proxy, so the test knows which
- * process has the poison target in flight, and kills exactly that one (as
- * the handler would kill itself); a fresh process replaces it.
+ * The demos poll through one counting proxy, which tells which process has
+ * the poison target in flight; the test kills exactly that one (as the
+ * handler would kill itself), and a fresh process replaces it.
  */
 
 let redis: PrivateRedis;
 let client: Redis;
 let sim: RunningFleetServer;
-const running: Array<{ demo: DemoProcess; proxy: CountingProxy }> = [];
+let proxy: CountingProxy;
+const running: DemoProcess[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'ap-poison-'));
 const queue = 'poison';
 const fleet = join(workDir, 'fleet.json');
@@ -41,21 +42,19 @@ beforeAll(async () => {
     }),
   );
   const { loadFleetFile } = await import('@app/fleet-sim');
-  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0 });
+  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0, tls: false }); // the counting proxy speaks plain HTTP
+  proxy = await startCountingProxy(sim.url);
 }, 180_000);
 
 afterAll(async () => {
-  for (const r of running.splice(0)) {
-    await r.demo.stop('SIGKILL');
-    await r.proxy.close();
-  }
+  for (const demo of running.splice(0)) await demo.stop('SIGKILL');
+  await proxy?.close();
   await sim?.close();
   client?.disconnect();
   await redis?.stop();
 });
 
 async function startOne(): Promise<void> {
-  const proxy = await startCountingProxy(sim.url);
   const demo = await startDemo({
     PORT: '0',
     DEMO_SQLITE_PATH: join(workDir, 'db.sqlite'),
@@ -66,7 +65,7 @@ async function startOne(): Promise<void> {
     DEMO_SIMULATOR_URL: proxy.url,
     DEMO_QUEUE_NAME: queue,
   });
-  running.push({ demo, proxy });
+  running.push(demo);
 }
 
 async function poisonState() {
@@ -84,28 +83,29 @@ describe('poison targets', () => {
       const holder = await eventually(
         async () => {
           if ((await poisonState())?.deadLetter) return 'parked' as const;
-          return running.find((r) => r.proxy.inFlightTargets().includes('pve-poison')) ?? null;
+          return running.find((demo) => proxy.inFlightTargets(demo.child.pid).includes('pve-poison')) ?? null;
         },
         'a process is mid-poll of the poison target, or it is parked',
         30_000,
         25,
       );
       if (holder === 'parked') break;
-      await holder.demo.stop('SIGKILL');
-      await holder.proxy.close();
+      await holder.stop('SIGKILL');
       running.splice(running.indexOf(holder), 1);
       kills += 1;
       expect(kills).toBeLessThanOrEqual(3);
       await startOne();
     }
-    console.log(`poison: ${kills} kills, parked ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the first poll began`);
-    expect(kills).toBe(3);
     const state = await poisonState();
+    console.log(
+      `poison: ${kills} kills, parked ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the first poll began: ${JSON.stringify(state?.deadLetter)}`,
+    );
+    expect(kills).toBe(3);
     expect(state!.deadLetter!.reason).toBe('stalled');
     expect(state!.nextRunAtMs! - Date.now()).toBeGreaterThan(25 * 60_000);
     // The other target keeps polling on the surviving processes.
     const before = sim.stats().targets['pve-healthy'].requests;
     await eventually(async () => sim.stats().targets['pve-healthy'].requests >= before + 2, 'the healthy target keeps polling', 30_000);
-    for (const r of running) expect(r.demo.child.exitCode).toBeNull();
+    for (const demo of running) expect(demo.child.exitCode).toBeNull();
   }, 240_000);
 });

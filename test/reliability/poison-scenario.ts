@@ -30,7 +30,7 @@ export async function poisonTargetParked(): Promise<ScenarioResult> {
     while (kills < 10) {
       await secondsUntil(
         async () => {
-          holder = rig.replicas.find((r) => r.proxy.inFlightTargets().includes('pve-poison'));
+          holder = rig.replicas.find((r) => r.inFlightTargets().includes('pve-poison'));
           return holder !== undefined || (await state())?.deadLetter != null;
         },
         60_000,
@@ -39,7 +39,6 @@ export async function poisonTargetParked(): Promise<ScenarioResult> {
       if (killedAt > 0) takeovers.push((Date.now() - killedAt) / 1000);
       if ((await state())?.deadLetter) break;
       await holder!.demo.stop('SIGKILL');
-      await holder!.proxy.close();
       rig.replicas.splice(rig.replicas.indexOf(holder!), 1);
       killedAt = Date.now();
       kills += 1;

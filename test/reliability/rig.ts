@@ -9,10 +9,10 @@ import { RedisProcess } from '../support/redis-process';
 
 export const RIG_TOKEN = 'reliability-token';
 
-/** One demo replica with the proxy that tells which targets it has in flight. */
+/** One demo replica, and the targets it has in flight (seen by the rig's proxy). */
 export interface Replica {
   demo: DemoProcess;
-  proxy: CountingProxy;
+  inFlightTargets(): string[];
 }
 
 /**
@@ -28,6 +28,8 @@ export class ReliabilityRig {
   redis!: RedisProcess;
   client!: Redis;
   simulator!: RunningFleetServer;
+  /** Every replica polls through it (see CountingProxy). */
+  proxy!: CountingProxy;
 
   constructor(name: string) {
     this.queueName = `rel-${name}-${process.pid}`;
@@ -44,23 +46,23 @@ export class ReliabilityRig {
     writeFileSync(rig.fleetPath, JSON.stringify({ targets }));
     const { loadFleetFile } = await import('@app/fleet-sim');
     rig.simulator = await startFleetServer({ fleet: loadFleetFile(rig.fleetPath), port: 0, tls: false });
+    rig.proxy = await startCountingProxy(rig.simulator.url);
     return rig;
   }
 
   async startReplica(env: Record<string, string> = {}): Promise<Replica> {
-    const proxy = await startCountingProxy(this.simulator.url);
     const demo = await startDemo({
       PORT: '0',
       REDIS_URL: this.redis.url,
       ADAPTIVE_POLLING_API_TOKEN: RIG_TOKEN,
       DEMO_FLEET: this.fleetPath,
-      DEMO_SIMULATOR_URL: proxy.url,
+      DEMO_SIMULATOR_URL: this.proxy.url,
       DEMO_QUEUE_NAME: this.queueName,
       // Replicas share one database, as they would in production; never the repo's ./data.
       DEMO_SQLITE_PATH: join(this.workDir, 'adaptive-polling.sqlite'),
       ...env,
     });
-    const replica = { demo, proxy };
+    const replica = { demo, inFlightTargets: () => this.proxy.inFlightTargets(demo.child.pid) };
     this.replicas.push(replica);
     return replica;
   }
@@ -80,11 +82,9 @@ export class ReliabilityRig {
   }
 
   async stop(): Promise<void> {
-    for (const { demo, proxy } of this.replicas) {
-      await demo.stop('SIGKILL');
-      await proxy.close();
-    }
+    for (const { demo } of this.replicas) await demo.stop('SIGKILL');
     this.replicas.length = 0;
+    await this.proxy?.close();
     this.client?.disconnect();
     await this.simulator?.close();
     await this.redis?.stopServer();

@@ -4,9 +4,9 @@
  * a bound is missed. `-- --only <name>` runs one scenario.
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { renderReliabilityReport } from './report';
+import { renderReliabilityReport, suiteFiguresOf } from './report';
 import {
   badInputAtStart,
   FULL_SCALE,
@@ -43,11 +43,15 @@ async function main(): Promise<void> {
   }
   const redisVersion = execSync('redis-server --version').toString().trim().split(' ').slice(0, 3).join(' ');
   const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${redisVersion}`;
-  const report = renderReliabilityReport(results, {
-    command: `npm run test:reliability${only >= 0 ? ` -- --only ${names[0]}` : ''}`,
-    date: new Date().toISOString().slice(0, 10),
-    machine,
-  });
+  const report = renderReliabilityReport(
+    results,
+    {
+      command: `npm run test:reliability${only >= 0 ? ` -- --only ${names[0]}` : ''}`,
+      date: new Date().toISOString().slice(0, 10),
+      machine,
+    },
+    suiteFiguresOf(readFileSync('docs/RELIABILITY.md', 'utf8')),
+  );
   if (only < 0) writeFileSync('docs/RELIABILITY.md', report);
   else process.stdout.write(report);
   const missed = results.flatMap((r) => r.figures.filter((f) => !f.ok).map((f) => `${r.scenario}: ${f.name}`));

@@ -61,9 +61,9 @@ export async function killNineMidPoll(): Promise<ScenarioResult> {
   return withRig(rig, async () => {
     const env = fixedCadence(2);
     const victim = await rig.startReplica(env);
-    await secondsUntil(() => victim.proxy.inFlightTargets().length >= 3, 30_000, 'the victim has polls in flight');
+    await secondsUntil(() => victim.inFlightTargets().length >= 3, 30_000, 'the victim has polls in flight');
     const survivor = await rig.startReplica(env);
-    const inFlight = victim.proxy.inFlightTargets();
+    const inFlight = victim.inFlightTargets();
     const before = new Map(targets.map((t) => [(t as { name: string }).name, rig.requests((t as { name: string }).name)]));
     await victim.demo.stop('SIGKILL');
     const killedAt = Date.now();
@@ -155,12 +155,12 @@ export async function gracefulSigterm(): Promise<ScenarioResult> {
   const rig = await ReliabilityRig.start('sigterm', targets);
   return withRig(rig, async () => {
     const replica = await rig.startReplica(fixedCadence(2));
-    await secondsUntil(() => replica.proxy.inFlightTargets().length >= 3, 30_000, 'polls in flight');
-    const inFlightAtSignal = replica.proxy.inFlightTargets().length;
+    await secondsUntil(() => replica.inFlightTargets().length >= 3, 30_000, 'polls in flight');
+    const inFlightAtSignal = replica.inFlightTargets().length;
     const signalledAt = Date.now();
     const exitCode = await replica.demo.stop('SIGTERM', 30_000);
     const exitSeconds = (Date.now() - signalledAt) / 1000;
-    const stillInFlight = replica.proxy.inFlightTargets().length;
+    const stillInFlight = replica.inFlightTargets().length;
     const jobs = (await rig.jobKeys()).length;
     const markers = await rig.client.keys(`bull:${rig.queueName}:ap:replica*shutdown*`);
     return {
@@ -187,12 +187,8 @@ export async function hungPollAborted(): Promise<ScenarioResult> {
       ADAPTIVE_POLLING_BASE_INTERVAL: '1s',
       ADAPTIVE_POLLING_MIN_INTERVAL: '1s',
     });
-    await secondsUntil(() => replica.proxy.inFlightTargets().includes('pmg-hang'), 20_000, 'the hung poll started');
-    const abortedAfter = await secondsUntil(
-      () => !replica.proxy.inFlightTargets().includes('pmg-hang'),
-      10_000,
-      'the hung poll was aborted',
-    );
+    await secondsUntil(() => replica.inFlightTargets().includes('pmg-hang'), 20_000, 'the hung poll started');
+    const abortedAfter = await secondsUntil(() => !replica.inFlightTargets().includes('pmg-hang'), 10_000, 'the hung poll was aborted');
     return {
       scenario: 'hung poll',
       figures: [atMost('seconds from request start to abort (timeout 2 s)', abortedAfter, 2.5, ' s')],
