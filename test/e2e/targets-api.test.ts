@@ -161,7 +161,10 @@ describe('target management routes', () => {
     // Poll now: a target on a long fixed interval polls again at once.
     const slowKey = 'scripted::slow';
     expect((await app.call('POST', BASE, { name: 'slow', type: 'scripted', fixedIntervalMs: 3_600_000 })).status).toBe(201);
-    await eventually(async () => log.of('slow').length === 1 && (await app.engine.snapshot(slowKey))?.state?.totals.polls === 1, 'slow polled once');
+    await eventually(
+      async () => log.of('slow').length === 1 && (await app.engine.snapshot(slowKey))?.state?.totals.polls === 1,
+      'slow polled once',
+    );
     const poll = await app.call('POST', `${BASE}/${keyPath(slowKey)}/poll`);
     expect(poll.status, poll.text).toBe(202);
     expect(poll.json).toMatchObject({ action: 'target.poll', instance: slowKey, actor: 'operator:token', triggered: true, reason: null });
@@ -338,7 +341,10 @@ describe('target management routes', () => {
     expect(await app.engine.getTarget('scripted::t')).toBeDefined();
 
     documentAdaptivePollingApi();
-    const document = SwaggerModule.createDocument(app.app, new DocumentBuilder().addBearerAuth(undefined, ADAPTIVE_POLLING_BEARER_AUTH).build());
+    const document = SwaggerModule.createDocument(
+      app.app,
+      new DocumentBuilder().addBearerAuth(undefined, ADAPTIVE_POLLING_BEARER_AUTH).build(),
+    );
     const expected: Array<[string, string, string]> = [
       ['/api/monitoring/targets', 'get', '200'],
       ['/api/monitoring/targets', 'post', '201'],
@@ -362,4 +368,3 @@ describe('target management routes', () => {
     expect(document.paths['/api/monitoring/targets'].post?.requestBody).toBeDefined();
   });
 });
-

@@ -10,7 +10,11 @@ export interface HttpResult {
 
 export interface HttpClient {
   baseUrl: string;
-  request(method: string, path: string, options?: { token?: string; headers?: Record<string, string>; body?: unknown }): Promise<HttpResult>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<HttpResult>;
 }
 
 /** Listens on a free loopback port and returns a fetch-based client (supertest is not used). */

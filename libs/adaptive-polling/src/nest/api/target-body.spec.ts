@@ -32,7 +32,14 @@ describe('patchBodyProblems', () => {
 
   it('refuses the key fields, unknown fields, nulls and bad types, all at once', () => {
     const problems = patchBodyProblems({ name: 'b', type: 'x', metadata: null, displayName: null, fixedIntervalMs: -1, colour: 1 });
-    expect(fields(problems)).toEqual(['body.name', 'body.type', 'body.colour', 'body.displayName', 'body.metadata', 'body.fixedIntervalMs']);
+    expect(fields(problems)).toEqual([
+      'body.name',
+      'body.type',
+      'body.colour',
+      'body.displayName',
+      'body.metadata',
+      'body.fixedIntervalMs',
+    ]);
     expect(problems[0].message).toContain('part of the target key');
   });
 

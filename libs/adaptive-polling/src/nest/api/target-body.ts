@@ -104,7 +104,8 @@ export function parseTargetListQuery(query: unknown): { value: TargetListQuery; 
   const params = isPlainObject(query) ? query : {};
   const problems: OptionProblem[] = [];
   for (const name of Object.keys(params)) {
-    if (!(QUERY_PARAMS as readonly string[]).includes(name)) problems.push({ field: `query.${name}`, message: queryParamUnknown(QUERY_PARAMS) });
+    if (!(QUERY_PARAMS as readonly string[]).includes(name))
+      problems.push({ field: `query.${name}`, message: queryParamUnknown(QUERY_PARAMS) });
   }
   const text = (name: (typeof QUERY_PARAMS)[number]): string | undefined => {
     const raw = params[name];

@@ -39,7 +39,10 @@ export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List targets', description: 'One page of the key-sorted registry, optionally of one type; `total` counts all pages.' })
+  @ApiOperation({
+    summary: 'List targets',
+    description: 'One page of the key-sorted registry, optionally of one type; `total` counts all pages.',
+  })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
   @ApiQuery({
     name: 'limit',

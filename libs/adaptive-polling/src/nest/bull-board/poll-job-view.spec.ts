@@ -69,7 +69,14 @@ describe('pollJobView', () => {
       recentFailures: 2.5,
       lastError: { message, kind: 'permanent', category: 'auth', atMs: T0 },
       breaker: { state: 'open', generation: 4, failures: 3, backoffStep: 2, openedAtMs: T0 - 1_000, retryAtMs: T0 + 20_000 },
-      deadLetter: { reason: 'permanent_failure', enteredAtMs: T0, retryAtMs: T0 + 1_800_000, failures: 3, lastError: message, parkedCount: 1 },
+      deadLetter: {
+        reason: 'permanent_failure',
+        enteredAtMs: T0,
+        retryAtMs: T0 + 1_800_000,
+        failures: 3,
+        lastError: message,
+        parkedCount: 1,
+      },
       policyState: { ema: 12_000, apiToken: 'tok-should-not-show', note: 'https://u:p4ss@h/x' },
       nextRunAtMs: T0 + 1_800_000,
     });

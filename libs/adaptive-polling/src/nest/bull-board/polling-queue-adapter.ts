@@ -38,7 +38,9 @@ function withBoardTiming(job: Job): Job {
         ...json,
         ...timing,
         failedReason: typeof json.failedReason === 'string' ? redactSecrets(json.failedReason) : json.failedReason,
-        stacktrace: Array.isArray(json.stacktrace) ? json.stacktrace.map((line) => (typeof line === 'string' ? redactSecrets(line) : line)) : json.stacktrace,
+        stacktrace: Array.isArray(json.stacktrace)
+          ? json.stacktrace.map((line) => (typeof line === 'string' ? redactSecrets(line) : line))
+          : json.stacktrace,
       };
     },
   });
