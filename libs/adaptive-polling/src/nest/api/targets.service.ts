@@ -3,7 +3,7 @@ import { targetKey, type TargetInput } from '../../core/target';
 import type { OptionProblem } from '../../core/types';
 import { EngineInputError, TargetConflictError } from '../../engine/engine-errors';
 import type { TargetSnapshot } from '../../engine/polling-engine';
-import { AuditTrailService } from '../audit/audit-trail.service';
+import { AuditTrailService, viaOf } from '../audit/audit-trail.service';
 import { PollingEngineHost } from '../polling-engine.host';
 import { TargetRegistryService } from '../target-registry.service';
 import { targetNotFound } from './api-messages';
@@ -96,7 +96,7 @@ export class TargetsService {
       target: key,
       before: null,
       after: null,
-      detail: { via: actor.startsWith('operator:') ? 'api' : 'code', triggered, ...(reason ? { reason } : {}) },
+      detail: { via: viaOf(actor), triggered, ...(reason ? { reason } : {}) },
     });
     this.health.invalidate();
     return { action: 'target.poll', instance: targetKey(snap.definition), actor, at: new Date(now).toISOString(), triggered, reason };
