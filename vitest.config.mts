@@ -31,7 +31,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/api.test.ts', 'test/e2e/metrics.test.ts', 'test/e2e/ops-rules.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/e2e/api.test.ts',
+            'test/e2e/targets-api.test.ts',
+            'test/e2e/bull-board-jobs.test.ts',
+            'test/e2e/metrics.test.ts',
+            'test/e2e/ops-rules.test.ts',
+          ],
           exclude: ['test/integration/bench-harness.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -10,7 +10,11 @@ export interface HttpResult {
 
 export interface HttpClient {
   baseUrl: string;
-  request(method: string, path: string, options?: { token?: string; headers?: Record<string, string> }): Promise<HttpResult>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<HttpResult>;
 }
 
 /** Listens on a free loopback port and returns a fetch-based client (supertest is not used). */
@@ -23,7 +27,13 @@ export async function listenForTests(app: INestApplication): Promise<HttpClient>
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-      const response = await fetch(`${baseUrl}${path}`, { method, headers });
+      // A body is sent as JSON text (a string is sent as is, for malformed-JSON cases).
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      }
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
       const text = await response.text();
       let json: unknown;
       try {

@@ -182,7 +182,7 @@ export class PollingEngine {
     if (problems.length > 0) throw new EngineInputError(problems);
     const def = normaliseTarget(input);
     const key = targetKey(def);
-    if (!this.config.handlers.has(def.type)) {
+    if (!this.handlesType(def.type)) {
       throw new EngineInputError([{ field: 'target.type', message: `no poller handles type "${def.type}" (known: ${this.knownTypes()})` }]);
     }
     if (this.targets.get(key) ?? (await this.targets.fetch(key))) throw new TargetConflictError(key);
@@ -291,6 +291,11 @@ export class PollingEngine {
   /** Jobs waiting to run now, divided by this process's capacity; at least 1. */
   backlog(): number {
     return this.backlogFactor;
+  }
+
+  /** Whether a poller is registered for `type`. */
+  handlesType(type: string): boolean {
+    return this.config.handlers.has(type);
   }
 
   knownTypes(): string {

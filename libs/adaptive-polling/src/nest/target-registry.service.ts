@@ -4,33 +4,35 @@ import { PollingEngineHost } from './polling-engine.host';
 
 /**
  * Targets at run time: add, update, remove, pause, resume, list, get.
- * Changes go to the registry in Redis, so every replica sees them.
+ * Changes go to the registry in Redis, so every replica sees them. Each
+ * change is audited with `actor` (default `code`: the host app's own code).
  */
 @Injectable()
 export class TargetRegistryService {
   constructor(private readonly host: PollingEngineHost) {}
 
-  add(target: TargetInput): Promise<TargetDefinition> {
-    return this.host.engine.addTarget(target);
+  add(target: TargetInput, actor?: string): Promise<TargetDefinition> {
+    return this.host.engine.addTarget(target, actor);
   }
 
   update(
     key: string,
     patch: Partial<Pick<TargetDefinition, 'displayName' | 'connection' | 'metadata' | 'fixedIntervalMs'>>,
+    actor?: string,
   ): Promise<TargetDefinition> {
-    return this.host.engine.updateTarget(key, patch);
+    return this.host.engine.updateTarget(key, patch, actor);
   }
 
-  remove(key: string): Promise<TargetDefinition> {
-    return this.host.engine.removeTarget(key);
+  remove(key: string, actor?: string): Promise<TargetDefinition> {
+    return this.host.engine.removeTarget(key, actor);
   }
 
-  pause(key: string): Promise<TargetDefinition> {
-    return this.host.engine.setPaused(key, true);
+  pause(key: string, actor?: string): Promise<TargetDefinition> {
+    return this.host.engine.setPaused(key, true, actor);
   }
 
-  resume(key: string): Promise<TargetDefinition> {
-    return this.host.engine.setPaused(key, false);
+  resume(key: string, actor?: string): Promise<TargetDefinition> {
+    return this.host.engine.setPaused(key, false, actor);
   }
 
   list(): Promise<TargetDefinition[]> {

@@ -7,9 +7,11 @@ import { MonitoringActionsController } from './monitoring-actions.controller';
 import { MonitoringActionsService } from './monitoring-actions.service';
 import { SchedulerHealthController } from './scheduler-health.controller';
 import { SchedulerHealthService } from './scheduler-health.service';
+import { TargetsController } from './targets.controller';
+import { TargetsService } from './targets.service';
 
 /** Controllers and providers of the health and management API, wired into AdaptivePollingModule. */
-export const API_CONTROLLERS: Type<unknown>[] = [SchedulerHealthController, MonitoringActionsController];
+export const API_CONTROLLERS: Type<unknown>[] = [SchedulerHealthController, MonitoringActionsController, TargetsController];
 export const API_PROVIDERS: Provider[] = [
   {
     // Resolved at start-up: without a token, a guard or `auth: false` the app does not start.
@@ -23,6 +25,7 @@ export const API_PROVIDERS: Provider[] = [
   AdaptivePollingApiGuard,
   SchedulerHealthService,
   MonitoringActionsService,
+  TargetsService,
 ];
 export const API_EXPORTS: Array<Type<unknown> | string | symbol> = [
   ADAPTIVE_POLLING_API_CONFIG,

@@ -9,6 +9,7 @@ export type AuditAction =
   | 'target.add'
   | 'target.update'
   | 'target.remove'
+  | 'target.poll'
   | 'breaker.transition'
   | 'dead_letter.in'
   | 'dead_letter.out';

@@ -17,7 +17,7 @@ function timesOf(e: { askedAtMs: number; atMs: number }): { askedAt: string; app
 }
 
 /** API actors are `operator:<name>`; everything else came from the host app's code. */
-function viaOf(actor: string): 'api' | 'code' {
+export function viaOf(actor: string): 'api' | 'code' {
   return actor.startsWith('operator:') ? 'api' : 'code';
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { Queue } from 'bullmq';
 import { openRedis, type OwnedRedis } from '../../engine/redis-connection';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
@@ -18,6 +17,8 @@ import {
   boardConfigSummary,
   boardServed,
 } from './bull-board-messages';
+import { pollJobDataFormatter } from './poll-job-view';
+import { PollingQueueAdapter } from './polling-queue-adapter';
 import { DEFAULT_BULL_BOARD_ROUTE, type AdaptivePollingBullBoardOptions } from './bull-board-options';
 
 export const BULL_BOARD_GATE = Symbol('ADAPTIVE_POLLING_BULL_BOARD_GATE');
@@ -79,12 +80,12 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     const readOnly = this.options.readOnly ?? true;
     this.redis = openRedis(config.module.redis, 'adaptive-polling:bull-board');
     this.queue = new Queue(config.queueName, pollQueueOptions(this.redis.client, config.prefix));
-    this.board.addQueue(
-      new BullMQAdapter(this.queue, {
-        readOnlyMode: readOnly,
-        description: 'Adaptive polling: one delayed job per target',
-      }),
-    );
+    const adapter = new PollingQueueAdapter(this.queue, {
+      readOnlyMode: readOnly,
+      description: 'Adaptive polling: one delayed job per target',
+    });
+    adapter.setFormatter('data', pollJobDataFormatter(config.clock));
+    this.board.addQueue(adapter);
     this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, config.queueName, readOnly, description));
   }
 
