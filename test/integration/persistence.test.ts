@@ -318,6 +318,32 @@ describe.each(backends)('persistence on $name', (backend) => {
     expect((await health(restarted)).deadLetter.count).toBe(1);
   });
 
+  it('a run-time pause of a configured target survives the loss of Redis and a restart; a resume is kept too', async () => {
+    const queueName = freshQueue();
+    const recorder = new PollRecorder();
+    const options = { queueName, targets: [scripted('s1'), scripted('s2')], persistence: backend.persistence() };
+    const running = await start(recorder, options);
+    await services(running).registry.pause('scripted::s1');
+    expect(await services(running).writer.flushNow()).toBe(true);
+    await closeApp(running);
+
+    // Redis empty and no process left that remembers: the pause comes from the database.
+    await client.flushall();
+    const restarted = await start(recorder, options);
+    expect((await services(restarted).registry.get('scripted::s1'))!.paused).toBe(true);
+    expect((await services(restarted).registry.get('scripted::s2'))!.paused).toBe(false);
+    const polled = recorder.count('scripted::s1');
+    await eventually(async () => recorder.count('scripted::s2') >= 3, 'the other target polls');
+    expect(recorder.count('scripted::s1')).toBe(polled);
+
+    await services(restarted).registry.resume('scripted::s1');
+    expect(await services(restarted).writer.flushNow()).toBe(true);
+    await closeApp(restarted);
+    await client.flushall();
+    const again = await start(recorder, options);
+    expect((await services(again).registry.get('scripted::s1'))!.paused).toBe(false);
+  });
+
   it('the dead-letter sweep gives a parked target whose job went missing its job back, and drops rows of removed targets', async () => {
     const queueName = freshQueue();
     const recorder = new PollRecorder();

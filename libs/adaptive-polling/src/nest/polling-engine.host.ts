@@ -73,7 +73,11 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
     for (const [type, handler] of this.explorer.discover()) this.handlers.set(type, handler);
     const byKey = new Map(this.config.targets.map((t) => [targetKey(t), t]));
     for (const source of this.targetSources) {
-      for (const def of await source()) if (!byKey.has(targetKey(def))) byKey.set(targetKey(def), def);
+      for (const def of await source()) {
+        const configured = byKey.get(targetKey(def));
+        // A stored copy of a configured target brings back only its run-time pause.
+        byKey.set(targetKey(def), configured ? { ...configured, paused: def.paused } : def);
+      }
     }
     const targets = [...byKey.values()];
     const unknown = targets.filter((t) => !this.handlers.has(t.type));

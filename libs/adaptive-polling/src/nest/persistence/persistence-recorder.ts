@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit, type OnApplicationShutdown } from '@nestjs/common';
-import { targetKey } from '../../core/target';
+import { targetKey, type TargetDefinition } from '../../core/target';
 import type { TargetPollState } from '../../core/types';
 import type { EngineEventMap } from '../../engine/engine-events';
 import type { AuditTrailService } from '../audit/audit-trail.service';
@@ -20,7 +20,7 @@ type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => 
 export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingPersistence');
   private readonly detachers: Array<() => void> = [];
-  private staticKeys = new Set<string>();
+  private configured = new Map<string, TargetDefinition>();
 
   private get host(): PollingEngineHost {
     return this.refs.host;
@@ -36,7 +36,7 @@ export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown 
   ) {}
 
   onModuleInit(): void {
-    this.staticKeys = new Set(this.host.config.targets.map((t) => targetKey(t)));
+    this.configured = new Map(this.host.config.targets.map((t) => [targetKey(t), t]));
     this.audit.addSink({ record: (record) => this.writer.appendAudit(auditRow(record)) });
 
     this.listen('transition', ({ key, type, event, state }) => {
@@ -71,10 +71,19 @@ export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown 
     else this.writer.putState({ table: 'dead_letter', op: 'delete', key });
   }
 
-  /** Targets from the module options are not stored: the options bring them back. */
-  private saveTarget(key: string, definition: EngineEventMap['target:added'][0]['definition']): void {
-    if (this.staticKeys.has(key)) return;
-    this.writer.putState({ table: 'runtime_target', op: 'upsert', key, row: runtimeTargetRow(key, definition, this.now()) });
+  /**
+   * A target from the module options is stored only while a run-time pause
+   * differs from its options (name, type and pause alone, no connection): the
+   * options bring the rest back, and the start-up takes the pause from here.
+   */
+  private saveTarget(key: string, definition: TargetDefinition): void {
+    const configured = this.configured.get(key);
+    if (configured && definition.paused === configured.paused) {
+      this.writer.putState({ table: 'runtime_target', op: 'delete', key });
+      return;
+    }
+    const stored = configured ? { ...configured, connection: {}, metadata: {}, paused: definition.paused } : definition;
+    this.writer.putState({ table: 'runtime_target', op: 'upsert', key, row: runtimeTargetRow(key, stored, this.now()) });
   }
 
   private listen<K extends keyof EngineEventMap>(event: K, listener: Listener<K>): void {
