@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
-import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 async function startOne(): Promise<void> {
-  const proxy = await startCountingProxy(sim.url);
+  const proxy = await startCountingProxy(sim.url, sim.tls);
   const demo = await startDemo({
     PORT: '0',
     DEMO_SQLITE_PATH: join(workDir, 'db.sqlite'),
@@ -63,7 +63,7 @@ async function startOne(): Promise<void> {
     ADAPTIVE_POLLING_API_TOKEN: 'poison-token',
     ADAPTIVE_POLLING_MAX_INTERVAL: '10s',
     DEMO_FLEET: fleet,
-    DEMO_SIMULATOR_URL: proxy.url,
+    ...simulatorEnv(proxy.url, sim.tls),
     DEMO_QUEUE_NAME: queue,
   });
   running.push({ demo, proxy });

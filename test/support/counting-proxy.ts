@@ -1,10 +1,13 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A pass-through HTTP proxy in front of the fleet simulator, one per demo
+ * A pass-through proxy in front of the fleet simulator, one per demo
  * process, so a test knows which process had which target in flight (the
- * simulator alone sees only anonymous requests).
+ * simulator alone sees only anonymous requests). In front of the HTTPS
+ * simulator it serves HTTPS with the simulator's own certificate, so a demo
+ * pinning the simulator's fingerprint accepts it.
  */
 export interface CountingProxy {
   url: string;
@@ -13,15 +16,23 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
+/** The simulator's certificate and key (RunningFleetServer.tls). */
+export interface ProxyCertificate {
+  keyPem: string;
+  certPem: string;
+}
+
 function targetOf(req: IncomingMessage): string | null {
-  const match = /^\/targets\/([^/]+)\/status/.exec(req.url ?? '');
+  const match = /^\/targets\/([^/]+)\/(status|api2\/)/.exec(req.url ?? '');
   return match ? decodeURIComponent(match[1]) : null;
 }
 
-export async function startCountingProxy(upstreamUrl: string): Promise<CountingProxy> {
+export async function startCountingProxy(upstreamUrl: string, certificate: ProxyCertificate | null = null): Promise<CountingProxy> {
   const upstream = new URL(upstreamUrl);
+  const secure = upstream.protocol === 'https:';
+  if (secure && certificate === null) throw new Error('an HTTPS upstream needs its certificate, to serve it on');
   const inFlight = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const target = targetOf(req);
     if (target) inFlight.set(target, (inFlight.get(target) ?? 0) + 1);
     let done = false;
@@ -30,13 +41,14 @@ export async function startCountingProxy(upstreamUrl: string): Promise<CountingP
       done = true;
       inFlight.set(target, (inFlight.get(target) ?? 1) - 1);
     };
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
+    const options = { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers };
+    const onAnswer = (upstreamRes: IncomingMessage) => {
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.headers);
+      upstreamRes.pipe(res);
+    };
+    const forward = secure
+      ? httpsRequest({ ...options, ca: certificate!.certPem, agent: false }, onAnswer)
+      : httpRequest(options, onAnswer);
     forward.on('error', () => {
       finish();
       res.socket?.destroy();
@@ -48,11 +60,14 @@ export async function startCountingProxy(upstreamUrl: string): Promise<CountingP
       finish();
     });
     req.pipe(forward);
-  });
+  };
+  const server = secure
+    ? createHttpsServer({ key: certificate!.keyPem, cert: certificate!.certPem }, listener)
+    : createHttpServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${secure ? 'https' : 'http'}://127.0.0.1:${port}`,
     inFlightTargets: () => [...inFlight].filter(([, n]) => n > 0).map(([name]) => name),
     close: () =>
       new Promise<void>((resolve) => {
