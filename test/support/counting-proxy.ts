@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type RequestListener } from 'node:http';
-import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -32,6 +32,8 @@ export async function startCountingProxy(upstreamUrl: string, certificate: Proxy
   const secure = upstream.protocol === 'https:';
   if (secure && certificate === null) throw new Error('an HTTPS upstream needs its certificate, to serve it on');
   const inFlight = new Map<string, number>();
+  // Kept-alive upstream connections: the demo's side of the proxy is what a test measures.
+  const upstreamAgent = secure ? new HttpsAgent({ keepAlive: true, ca: certificate!.certPem }) : null;
   const listener: RequestListener = (req, res) => {
     const target = targetOf(req);
     if (target) inFlight.set(target, (inFlight.get(target) ?? 0) + 1);
@@ -46,9 +48,7 @@ export async function startCountingProxy(upstreamUrl: string, certificate: Proxy
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.headers);
       upstreamRes.pipe(res);
     };
-    const forward = secure
-      ? httpsRequest({ ...options, ca: certificate!.certPem, agent: false }, onAnswer)
-      : httpRequest(options, onAnswer);
+    const forward = secure ? httpsRequest({ ...options, agent: upstreamAgent! }, onAnswer) : httpRequest(options, onAnswer);
     forward.on('error', () => {
       finish();
       res.socket?.destroy();
@@ -72,6 +72,7 @@ export async function startCountingProxy(upstreamUrl: string, certificate: Proxy
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        upstreamAgent?.destroy();
         server.close(() => resolve());
       }),
   };
