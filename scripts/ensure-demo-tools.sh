@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The demo starts a private redis-server when REDIS_URL is not set: install
-# Debian's redis-server where it is missing (nothing else is downloaded).
+# Installs what the demo starts itself, where missing (Debian packages only):
+# redis-server for its private Redis (no REDIS_URL given) and openssl for the
+# in-process HTTPS simulator's self-signed certificate (no DEMO_SIMULATOR_URL).
 set -euo pipefail
-if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
-  echo "installing redis-server (no REDIS_URL given, and the demo starts a private one)"
+missing=()
+if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
+if [ -z "${DEMO_SIMULATOR_URL:-}" ] && ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing what the demo starts: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq </dev/null
-  apt-get install -y -qq --no-install-recommends redis-server </dev/null >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
 fi

@@ -2,11 +2,13 @@
 # Installs the system tools some tests drive, where missing: promtool (Debian's
 # prometheus package) and Chromium (browser test of Bull Board). Never
 # downloads a browser of its own: playwright-core drives /usr/bin/chromium.
+# openssl makes the HTTPS fleet simulator's self-signed certificate.
 set -euo pipefail
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing test tools: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -6,13 +6,13 @@ import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
 import type { TargetPollState } from 'nestjs-adaptive-polling';
-import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 
 /**
  * The engine issue's acceptance lines, against the built demo (`node dist/...`)
- * as separate processes, a private Redis and the HTTP fleet simulator.
+ * as separate processes, a private Redis and the HTTPS fleet simulator.
  */
 
 let redis: PrivateRedis;
@@ -47,7 +47,7 @@ function fleetFile(targets: unknown[]): string {
 
 async function simulator(fleetPath: string): Promise<RunningFleetServer> {
   const { loadFleetFile } = await import('@app/fleet-sim');
-  const server = await startFleetServer({ fleet: loadFleetFile(fleetPath), port: 0, tls: false });
+  const server = await startFleetServer({ fleet: loadFleetFile(fleetPath), port: 0 });
   simulators.push(server);
   return server;
 }
@@ -83,7 +83,7 @@ describe('demo acceptance (issue 4)', () => {
     const startedAt = Date.now();
     await demo({
       DEMO_FLEET: fleet,
-      DEMO_SIMULATOR_URL: sim.url,
+      ...simulatorEnv(sim.url, sim.tls),
       ADAPTIVE_POLLING_MAX_INTERVAL: '10s',
       DEMO_QUEUE_NAME: queue,
     });
@@ -120,7 +120,7 @@ describe('demo acceptance (issue 4)', () => {
     // Fixed cadence (adaptive off) of 1 s per target, so the expected rate is known.
     const env = {
       DEMO_FLEET: fleet,
-      DEMO_SIMULATOR_URL: sim.url,
+      ...simulatorEnv(sim.url, sim.tls),
       DEMO_QUEUE_NAME: queue,
       ADAPTIVE_POLLING_ENABLED: 'false',
       ADAPTIVE_POLLING_BASE_INTERVAL: '1s',
@@ -149,7 +149,7 @@ describe('demo acceptance (issue 4)', () => {
     const fleet = fleetFile([{ name: 'pve-slow', type: 'pve', changeEverySeconds: 60, latencyMs: 30_000 }]);
     const sim = await simulator(fleet);
     const queue = `acceptance-${runSeq}`;
-    const env = { DEMO_FLEET: fleet, DEMO_SIMULATOR_URL: sim.url, DEMO_QUEUE_NAME: queue };
+    const env = { DEMO_FLEET: fleet, ...simulatorEnv(sim.url, sim.tls), DEMO_QUEUE_NAME: queue };
     const first = await demo(env);
     await eventually(async () => sim.stats().targets['pve-slow'].inFlight === 1, 'the first process is mid-poll', 30_000);
     const second = await demo(env);

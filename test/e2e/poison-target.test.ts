@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
-import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
@@ -42,8 +42,8 @@ beforeAll(async () => {
     }),
   );
   const { loadFleetFile } = await import('@app/fleet-sim');
-  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0, tls: false }); // the counting proxy speaks plain HTTP
-  proxy = await startCountingProxy(sim.url);
+  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0 });
+  proxy = await startCountingProxy(sim.url, sim.tls);
 }, 180_000);
 
 afterAll(async () => {
@@ -62,7 +62,7 @@ async function startOne(): Promise<void> {
     ADAPTIVE_POLLING_API_TOKEN: 'poison-token',
     ADAPTIVE_POLLING_MAX_INTERVAL: '10s',
     DEMO_FLEET: fleet,
-    DEMO_SIMULATOR_URL: proxy.url,
+    ...simulatorEnv(proxy.url, sim.tls),
     DEMO_QUEUE_NAME: queue,
   });
   running.push(demo);

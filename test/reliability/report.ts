@@ -23,7 +23,7 @@ export function renderReliabilityReport(
     '# Reliability figures',
     '',
     'Measured by real processes: demo replicas (`node dist/apps/demo/...`), a redis-server of the',
-    "suite's own, the HTTP fleet simulator and, where named, a PostgreSQL cluster of its own.",
+    "suite's own, the HTTPS fleet simulator and, where named, a PostgreSQL cluster of its own.",
     '',
     `- Command: \`${meta.command}\``,
     `- Date: ${meta.date}`,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy';
-import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { RedisProcess } from '../support/redis-process';
 
 export const RIG_TOKEN = 'reliability-token';
@@ -17,7 +17,7 @@ export interface Replica {
 
 /**
  * Real processes for the reliability scenarios: a redis-server of our own
- * (restartable on its port), the HTTP fleet simulator, and demo replicas
+ * (restartable on its port), the HTTPS fleet simulator, and demo replicas
  * built from `dist/` (`node .../main.js`, as a user runs them).
  */
 export class ReliabilityRig {
@@ -45,8 +45,8 @@ export class ReliabilityRig {
     rig.fleetPath = join(rig.workDir, 'fleet.json');
     writeFileSync(rig.fleetPath, JSON.stringify({ targets }));
     const { loadFleetFile } = await import('@app/fleet-sim');
-    rig.simulator = await startFleetServer({ fleet: loadFleetFile(rig.fleetPath), port: 0, tls: false });
-    rig.proxy = await startCountingProxy(rig.simulator.url);
+    rig.simulator = await startFleetServer({ fleet: loadFleetFile(rig.fleetPath), port: 0 });
+    rig.proxy = await startCountingProxy(rig.simulator.url, rig.simulator.tls);
     return rig;
   }
 
@@ -56,7 +56,7 @@ export class ReliabilityRig {
       REDIS_URL: this.redis.url,
       ADAPTIVE_POLLING_API_TOKEN: RIG_TOKEN,
       DEMO_FLEET: this.fleetPath,
-      DEMO_SIMULATOR_URL: this.proxy.url,
+      ...simulatorEnv(this.proxy.url, this.simulator.tls),
       DEMO_QUEUE_NAME: this.queueName,
       // Replicas share one database, as they would in production; never the repo's ./data.
       DEMO_SQLITE_PATH: join(this.workDir, 'adaptive-polling.sqlite'),

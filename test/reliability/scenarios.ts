@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { healthyTargets, ReliabilityRig, RIG_TOKEN, secondsUntil } from './rig';
-import { startDemo } from '../support/demo-process';
+import { simulatorEnv, startDemo } from '../support/demo-process';
 
 /** A measured figure and the bound it must meet. */
 export interface Figure {
@@ -218,7 +218,7 @@ export async function badInputAtStart(): Promise<ScenarioResult> {
       PORT: '0',
       REDIS_URL: rig.redis.url,
       DEMO_FLEET: rig.fleetPath,
-      DEMO_SIMULATOR_URL: rig.simulator.url,
+      ...simulatorEnv(rig.simulator.url, rig.simulator.tls),
       DEMO_QUEUE_NAME: rig.queueName,
       ADAPTIVE_POLLING_API_TOKEN: RIG_TOKEN,
       ADAPTIVE_POLLING_MIN_INTERVAL: 'soon',
@@ -233,7 +233,7 @@ export async function badInputAtStart(): Promise<ScenarioResult> {
       PORT: '0',
       REDIS_URL: rig.redis.url,
       DEMO_FLEET: rig.fleetPath,
-      DEMO_SIMULATOR_URL: rig.simulator.url,
+      ...simulatorEnv(rig.simulator.url, rig.simulator.tls),
       DEMO_QUEUE_NAME: rig.queueName,
       ADAPTIVE_POLLING_API_TOKEN: RIG_TOKEN,
       DEMO_SYSTEM_JSON: systemJson,

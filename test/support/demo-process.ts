@@ -94,3 +94,9 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 30_000)
 export function freshSqlitePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'ap-demo-db-')), 'adaptive-polling.sqlite');
 }
+
+/** The demo's env for an external HTTPS simulator (or a proxy serving its certificate): its URL and the pin. */
+export function simulatorEnv(url: string, certificate: { fingerprint256: string } | null): Record<string, string> {
+  if (certificate === null) throw new Error(`the demo's pollers speak HTTPS only; ${url} serves plain HTTP`);
+  return { DEMO_SIMULATOR_URL: url, DEMO_SIMULATOR_FINGERPRINT: certificate.fingerprint256 };
+}

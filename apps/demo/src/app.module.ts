@@ -3,11 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
 import { AdaptivePollingModule } from 'nestjs-adaptive-polling';
 import { AdaptivePollingPersistenceModule } from 'nestjs-adaptive-polling/persistence';
+import { AdaptivePollingProxmoxModule } from 'nestjs-adaptive-polling/proxmox';
 import type { DemoApiToken } from './demo-api-token';
+import { demoConnection } from './demo-connections';
 import type { DemoEnvironment } from './demo-environment';
 import { DemoHealthController } from './demo-health.controller';
 import { DEMO_ENVIRONMENT, DemoShutdown } from './demo-shutdown';
-import { FleetPollers } from './fleet-pollers';
 import { DemoObservabilityModule } from './observability';
 
 /** The demo app: the adaptive polling module against the simulated fleet. */
@@ -34,17 +35,18 @@ export class AppModule {
               name: target.name,
               type: target.type,
               displayName: target.displayName,
-              // A token the demo's pollers send; never printed or shown in health output.
-              connection: { baseUrl: demo.simulatorUrl, token: 'demo-api-token-secret' },
+              connection: demoConnection(target, demo.simulatorUrl, demo.simulatorFingerprint),
               metadata: { fleetEntry: target.entry },
             })),
           }),
         }),
+        // The ready-made PVE, PBS and PMG pollers (node:https, the certificate pinned per target).
+        AdaptivePollingProxmoxModule.forRoot(),
         DemoObservabilityModule,
         TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
       ],
       controllers: [DemoHealthController],
-      providers: [FleetPollers, { provide: DEMO_ENVIRONMENT, useValue: demo }, DemoShutdown, AdaptivePollingHealthIndicator],
+      providers: [{ provide: DEMO_ENVIRONMENT, useValue: demo }, DemoShutdown, AdaptivePollingHealthIndicator],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { RedisMemoryServer } from 'redis-memory-server';
+import { normalizeFingerprint } from 'nestjs-adaptive-polling/proxmox';
 import { expandFleet, loadFleetFile, startFleetServer, type FleetTarget } from '@app/fleet-sim/server';
 
 /** What the demo runs against, from its environment (see README). */
@@ -7,7 +8,10 @@ export interface DemoEnvironment {
   port: number;
   redisUrl: string;
   redisDescription: string;
+  /** `https://...`: the Proxmox pollers speak HTTPS only. */
   simulatorUrl: string;
+  /** The SHA-256 fingerprint of the simulator's certificate, pinned on every target. */
+  simulatorFingerprint: string;
   simulatorDescription: string;
   fleetPath: string;
   fleet: FleetTarget[];
@@ -28,15 +32,32 @@ function parsePort(raw: string | undefined, name: string, fallback: number): num
   return port;
 }
 
+/** An external simulator must serve HTTPS, and the demo pins its certificate: `npm run simulator` prints the fingerprint. */
+function givenSimulatorFingerprint(url: string, raw: string | undefined): string {
+  if (!url.startsWith('https://')) {
+    throw new Error(`DEMO_SIMULATOR_URL: "${url}" must be https:// (the Proxmox pollers speak HTTPS only)`);
+  }
+  if (raw === undefined || raw.trim() === '') {
+    throw new Error('DEMO_SIMULATOR_FINGERPRINT: required with DEMO_SIMULATOR_URL (the SHA-256 fingerprint npm run simulator prints)');
+  }
+  const fingerprint = normalizeFingerprint(raw);
+  if (fingerprint === null) throw new Error(`DEMO_SIMULATOR_FINGERPRINT: "${raw}" is not a SHA-256 fingerprint like AA:BB:... (32 bytes)`);
+  return fingerprint;
+}
+
 /**
  * Starts what the demo needs that is not given: a private redis-server when
- * REDIS_URL is unset, and the fleet simulator in this process when
- * DEMO_SIMULATOR_URL is unset.
+ * REDIS_URL is unset, and the HTTPS fleet simulator in this process when
+ * DEMO_SIMULATOR_URL is unset (an external one comes with
+ * DEMO_SIMULATOR_FINGERPRINT, its certificate's pin).
  */
 export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
   const port = parsePort(env.PORT, 'PORT', 3000);
   const fleetPath = resolve(env.DEMO_FLEET ?? DEFAULT_DEMO_FLEET);
   const fleetFile = loadFleetFile(fleetPath);
+  // Checked before anything starts, so a bad value leaves nothing running.
+  let simulatorUrl = env.DEMO_SIMULATOR_URL ?? '';
+  let simulatorFingerprint = simulatorUrl ? givenSimulatorFingerprint(simulatorUrl, env.DEMO_SIMULATOR_FINGERPRINT) : '';
   const stops: Array<() => Promise<void>> = [];
 
   let redisUrl = env.REDIS_URL ?? '';
@@ -56,14 +77,15 @@ export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<De
     });
   }
 
-  let simulatorUrl = env.DEMO_SIMULATOR_URL ?? '';
   let simulatorDescription: string;
   if (simulatorUrl) {
-    simulatorDescription = `${simulatorUrl} (DEMO_SIMULATOR_URL)`;
+    simulatorDescription = `${simulatorUrl} (DEMO_SIMULATOR_URL), certificate pinned by DEMO_SIMULATOR_FINGERPRINT ${simulatorFingerprint}`;
   } else {
-    const simulator = await startFleetServer({ fleet: fleetFile, port: 0, tls: false }); // the demo's pollers speak plain HTTP
+    // HTTPS with a self-signed certificate, as a Proxmox node serves by default.
+    const simulator = await startFleetServer({ fleet: fleetFile, port: 0 });
     simulatorUrl = simulator.url;
-    simulatorDescription = `in-process at ${simulatorUrl}`;
+    simulatorFingerprint = simulator.tls!.fingerprint256;
+    simulatorDescription = `in-process at ${simulatorUrl}, self-signed certificate pinned by its SHA-256 fingerprint ${simulatorFingerprint}`;
     stops.push(() => simulator.close());
   }
 
@@ -72,6 +94,7 @@ export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<De
     redisUrl,
     redisDescription,
     simulatorUrl,
+    simulatorFingerprint,
     simulatorDescription,
     fleetPath,
     fleet: expandFleet(fleetFile),

@@ -42,14 +42,17 @@ async function main(): Promise<void> {
     port,
     host,
     seed,
-    tls: process.env.SIMULATOR_TLS?.trim().toLowerCase() === 'true',
-  }); // plain HTTP unless asked: the demo's pollers speak HTTP
+    tls: process.env.SIMULATOR_TLS?.trim().toLowerCase() !== 'false',
+  });
   const types = new Map<string, number>();
   for (const t of targets) types.set(t.type, (types.get(t.type) ?? 0) + 1);
   process.stdout.write(
     `fleet simulator listening on ${server.url}\n` +
       `  fleet: ${fleetPath} (${targets.length} targets: ${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}), seed ${seed}\n` +
-      (server.tls ? `  self-signed certificate, SHA-256 fingerprint (pin it): ${server.tls.fingerprint256}\n` : '') +
+      (server.tls
+        ? `  self-signed certificate, SHA-256 fingerprint (pin it): ${server.tls.fingerprint256}\n` +
+          `  the demo against it: DEMO_SIMULATOR_URL=${server.url} DEMO_SIMULATOR_FINGERPRINT=${server.tls.fingerprint256} npm start\n`
+        : '') +
       `  Proxmox API per pve/pbs/pmg target: ${server.url}/targets/<name>/api2/json/...\n` +
       `  GET ${server.url}/targets/<name>/status   GET ${server.url}/targets   GET ${server.url}/stats   POST ${server.url}/stats/reset\n`,
   );
