@@ -10,9 +10,12 @@ import {
   pmgChangeSignal,
   proxmoxApiFor,
   pveChangeSignal,
+  PmgGatewayPoller,
   PmgTicketStore,
+  PveClusterPoller,
   type ProxmoxTlsOptions,
 } from 'nestjs-adaptive-polling/proxmox';
+import { eventually } from '../support/events';
 
 /**
  * The ready-made pollers against the HTTPS fleet simulator (real TLS, real HTTP, the
@@ -130,6 +133,34 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
     simNowMs += 91 * 60_000;
     await fetchPmgSnapshot(proxmoxApiFor('pmg', pmgContext, tickets));
     expect(polls() - pollsBefore).toBe(5);
+  });
+
+  it('a poll sends all its requests over one TLS connection (pinned, CA or insecure), and keeps none open after it', async () => {
+    simNowMs = 2_000;
+    const cases: Array<[string, PollContext, (ctx: PollContext) => Promise<unknown>, number]> = [
+      ['pve pinned', pve(pinned()), (ctx) => new PveClusterPoller().poll(ctx), 2],
+      ['pve insecure', pve({ insecure: true }), (ctx) => new PveClusterPoller().poll(ctx), 2],
+      [
+        'pmg with its CA',
+        context('pmg-a', 'pmg', {
+          baseUrl: sim.targetUrl('pmg-a'),
+          username: 'monitor@pmg',
+          password: PMG_PASSWORD,
+          tls: { ca: sim.tls!.certPem },
+        }),
+        (ctx) => new PmgGatewayPoller(null).poll(ctx),
+        5,
+      ],
+    ];
+    for (const [what, ctx, poll, requests] of cases) {
+      const target = ctx.target.name;
+      const before = sim.stats();
+      await poll(ctx);
+      const after = sim.stats();
+      expect(after.targets[target].apiRequests - before.targets[target].apiRequests, what).toBe(requests);
+      expect(after.connections - before.connections, what).toBe(1);
+      await eventually(async () => sim.stats().openConnections === before.openConnections, `${what}: its connection closed`);
+    }
   });
 
   it('a wrong fingerprint is permanent `tls` naming the mismatch, and not one request reaches the server', async () => {

@@ -5,11 +5,12 @@ import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ResolvedTls } from './tls-options';
 
 /**
- * One HTTPS request with Node's own `node:https` (no HTTP client dependency): `ca` and
+ * HTTPS requests with Node's own `node:https` (no HTTP client dependency): `ca` and
  * `rejectUnauthorized` cover the CA and insecure modes; the fingerprint pin needs a
  * check after the handshake, which an Agent whose `createConnection` hands the socket
  * over only once the pin matched gives us: not one byte of the request (its token
- * header above all) goes to a server whose certificate does not match.
+ * header above all) goes to a server whose certificate does not match. The requests of
+ * one poll share one kept-alive connection (`pollAgent`), closed when the poll ends.
  */
 
 export interface HttpsAnswer {
@@ -25,7 +26,8 @@ export interface HttpsRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
-  tls: ResolvedTls;
+  /** The poll's agent (`pollAgent(tls)`), which carries the TLS trust. */
+  agent: Agent;
   /** Larger answers are cut off with an error (a 1,000-guest cluster/resources is ~300 KB). */
   maxBytes?: number;
 }
@@ -74,17 +76,23 @@ class PinnedAgent extends Agent {
   }
 }
 
-function tlsRequestOptions(tls: ResolvedTls): Pick<RequestOptions, 'ca' | 'rejectUnauthorized' | 'agent'> {
+/**
+ * An agent for the requests of one poll of one target: one kept-alive connection (its
+ * requests run one after the other), so a poll costs one TLS handshake, not one per
+ * request. Nothing is shared across targets or kept between polls: `destroy()` it when
+ * the poll ends.
+ */
+export function pollAgent(tls: ResolvedTls): Agent {
+  const options: AgentOptions = { keepAlive: true, maxSockets: 1 };
   switch (tls.mode) {
     case 'ca':
-      return { ca: tls.ca, rejectUnauthorized: true, agent: false };
+      return new Agent({ ...options, ca: tls.ca, rejectUnauthorized: true });
     case 'insecure':
-      return { rejectUnauthorized: false, agent: false };
+      return new Agent({ ...options, rejectUnauthorized: false });
     case 'fingerprint':
-      // One agent per request: no socket reuse across pins, nothing kept between polls.
-      return { agent: new PinnedAgent(tls.fingerprint, { keepAlive: false, maxSockets: 1 }) };
+      return new PinnedAgent(tls.fingerprint, options);
     case 'system':
-      return { rejectUnauthorized: true, agent: false };
+      return new Agent({ ...options, rejectUnauthorized: true });
   }
 }
 
@@ -93,31 +101,27 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsAnswer> {
   return new Promise<HttpsAnswer>((resolve, reject) => {
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    const client = request(
-      req.url,
-      { method: req.method ?? 'GET', headers, signal: req.signal, ...tlsRequestOptions(req.tls) },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            response.destroy(new RangeError(`answer larger than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.once('error', reject);
-        response.once('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            statusMessage: response.statusMessage ?? '',
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
+    const client = request(req.url, { method: req.method ?? 'GET', headers, signal: req.signal, agent: req.agent }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          response.destroy(new RangeError(`answer larger than ${maxBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.once('error', reject);
+      response.once('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          statusMessage: response.statusMessage ?? '',
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
     client.once('error', reject);
     client.end(req.body);
   });

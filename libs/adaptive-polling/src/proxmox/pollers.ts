@@ -18,10 +18,18 @@ export interface ProxmoxPollerOptions {
 
 export const PROXMOX_POLLER_OPTIONS = Symbol('adaptive-polling:proxmox-poller-options');
 
-/** The API client for one poll of one target. */
+/** The API client for one poll of one target; `close()` it when the poll is done. */
 export function proxmoxApiFor(product: ProxmoxProduct, context: PollContext, tickets: PmgTicketStore | null = null): ProxmoxApi {
   const connection = proxmoxConnection(product, context.target);
   return new ProxmoxApi(connection, tickets, `${context.target.key} ${connection.baseUrl.href}`, context.signal);
+}
+
+async function withApi<T>(api: ProxmoxApi, fetch: (api: ProxmoxApi) => Promise<T>): Promise<T> {
+  try {
+    return await fetch(api);
+  } finally {
+    api.close();
+  }
 }
 
 /** Polls Proxmox VE targets (type `pve`): cluster/resources + cluster/status. */
@@ -29,7 +37,7 @@ export function proxmoxApiFor(product: ProxmoxProduct, context: PollContext, tic
 export class PveClusterPoller {
   @PvePoller({ changeSignal: (result) => pveChangeSignal(result as PveSnapshot) })
   async poll(context: PollContext): Promise<PveSnapshot> {
-    return fetchPveSnapshot(proxmoxApiFor('pve', context));
+    return withApi(proxmoxApiFor('pve', context), fetchPveSnapshot);
   }
 }
 
@@ -38,7 +46,7 @@ export class PveClusterPoller {
 export class PbsServerPoller {
   @PbsPoller({ changeSignal: (result) => pbsChangeSignal(result as PbsSnapshot) })
   async poll(context: PollContext): Promise<PbsSnapshot> {
-    return fetchPbsSnapshot(proxmoxApiFor('pbs', context));
+    return withApi(proxmoxApiFor('pbs', context), fetchPbsSnapshot);
   }
 }
 
@@ -54,6 +62,6 @@ export class PmgGatewayPoller {
 
   @PmgPoller({ changeSignal: (result) => pmgChangeSignal(result as PmgSnapshot) })
   async poll(context: PollContext): Promise<PmgSnapshot> {
-    return fetchPmgSnapshot(proxmoxApiFor('pmg', context, this.tickets));
+    return withApi(proxmoxApiFor('pmg', context, this.tickets), fetchPmgSnapshot);
   }
 }

@@ -1,4 +1,5 @@
-import { httpsRequest, type HttpsAnswer } from './https-request';
+import type { Agent } from 'node:https';
+import { httpsRequest, pollAgent, type HttpsAnswer } from './https-request';
 import type { ProxmoxConnection } from './connection';
 import { ProxmoxHttpError, ProxmoxRequestError, ProxmoxResponseValidationError } from './proxmox-errors';
 import type { PmgTicketStore } from './pmg-tickets';
@@ -8,9 +9,12 @@ import type { PmgTicketStore } from './pmg-tickets';
  * envelope every Proxmox product answers with. Token auth sends the Authorization
  * header; PMG's ticket auth logs in first (`POST /api2/json/access/ticket`), then sends
  * the `PMGAuthCookie` cookie (and `CSRFPreventionToken` on writes, which the pollers
- * never do).
+ * never do). One instance serves one poll: its requests share one connection, which
+ * `close()` ends.
  */
 export class ProxmoxApi {
+  private agent: Agent | null = null;
+
   constructor(
     private readonly connection: ProxmoxConnection,
     /** Where PMG tickets live between polls, keyed by `ticketKey`. */
@@ -34,6 +38,12 @@ export class ProxmoxApi {
       const renewed = await this.login();
       return this.send<T>('GET', path, { cookie: `PMGAuthCookie=${renewed.ticket}` });
     }
+  }
+
+  /** Ends the poll's connection (call when the poll is done, failed or not). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = null;
   }
 
   private async login() {
@@ -61,7 +71,8 @@ export class ProxmoxApi {
     const what = `${this.connection.product} ${method} ${url.pathname}`;
     let answer: HttpsAnswer;
     try {
-      answer = await httpsRequest({ url, method, headers, body, signal: this.signal, tls: this.connection.tls });
+      this.agent ??= pollAgent(this.connection.tls);
+      answer = await httpsRequest({ url, method, headers, body, signal: this.signal, agent: this.agent });
     } catch (error) {
       // Abort/timeout errors keep their own name so the classifier sees them as such.
       if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw error;

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TargetBehaviour } from '../behaviour';
 import { isProxmoxType, ProxmoxBodyModel } from '../bodies/body-model';
@@ -68,6 +68,10 @@ export interface TargetRequestStats {
 
 export interface FleetServerStats {
   targets: Record<string, TargetRequestStats>;
+  /** TCP connections accepted since the start (each one a TLS handshake when serving HTTPS). */
+  connections: number;
+  /** TCP connections open now. */
+  openConnections: number;
 }
 
 export interface RunningFleetServer {
@@ -127,10 +131,12 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
   );
   const timers = new Set<NodeJS.Timeout>();
 
+  let connections = 0;
+  let openConnections = 0;
   const snapshot = (): FleetServerStats => {
     const out: Record<string, TargetRequestStats> = {};
     for (const [name, c] of counters) out[name] = { ...c };
-    return { targets: out };
+    return { targets: out, connections, openConnections };
   };
 
   /** `apiPath` null: the plain `/status` route; else the Proxmox path after `api2/json/`. */
@@ -279,6 +285,11 @@ export async function startFleetServer(options: FleetServerOptions): Promise<Run
   };
   const server =
     certificate === null ? createHttpServer(listener) : createHttpsServer({ key: certificate.keyPem, cert: certificate.certPem }, listener);
+  server.on('connection', (socket: Socket) => {
+    connections += 1;
+    openConnections += 1;
+    socket.once('close', () => (openConnections -= 1));
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
