@@ -63,8 +63,11 @@ function applyEvent(state: PbsState, random: Random): void {
   }
 }
 
+function hex(n: number, width: number): string {
+  return n.toString(16).toUpperCase().padStart(width, '0');
+}
+
 function upid(node: string, pid: number, startS: number, type: string, id: string): string {
-  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
   return `UPID:${node}:${hex(pid, 8)}:${hex(pid * 7, 8)}:${hex(startS & 0xffff, 8)}:${hex(startS, 8)}:${type}:${id.replace(/\//g, '\\x2f')}:root@pam:`;
 }
 
