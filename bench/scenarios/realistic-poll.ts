@@ -9,7 +9,11 @@ import { measureWindow, type WindowResult } from '../lib/window';
 export interface RealisticPollConfig {
   redisUrl: string;
   queueName: string;
-  /** Guests of the simulated PVE cluster (its cluster/resources lists them, nodes and storages). */
+  /**
+   * Guests of the simulated PVE cluster (its cluster/resources lists them, nodes and
+   * storages); 0: the baseline, a no-op poller without a change signal, as the throughput
+   * scenario, measured in the same conditions.
+   */
   guests: number;
   /** Distinct answers the poller hands out in turn (each a later answer time, some a new version). */
   answers: number;
@@ -44,8 +48,10 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
  * result, then the engine hashes the signal). Everything else as the throughput scenario.
  */
 export async function realisticPoll(config: RealisticPollConfig): Promise<RealisticPollResult> {
-  const model = new PveBodyModel(1, 'bench-pve', config.guests);
-  const answers: PveSnapshot[] = Array.from({ length: config.answers }, (_, i) => model.snapshotAt(Math.floor(i / 3), i * 10_000));
+  const model = config.guests > 0 ? new PveBodyModel(1, 'bench-pve', config.guests) : null;
+  const answers: PveSnapshot[] = model
+    ? Array.from({ length: config.answers }, (_, i) => model.snapshotAt(Math.floor(i / 3), i * 10_000))
+    : [];
   // What PveClusterPoller passes as `changeSignal`.
   const changeSignal: ChangeSignalFn = (result) => pveChangeSignal(result as PveSnapshot);
   let next = 0;
@@ -54,8 +60,8 @@ export async function realisticPoll(config: RealisticPollConfig): Promise<Realis
     redisUrl: config.redisUrl,
     queueName: config.queueName,
     concurrency: config.concurrency,
-    handler: () => answers[next++ % answers.length],
-    changeSignal,
+    handler: () => (model ? answers[next++ % answers.length] : null),
+    changeSignal: model ? changeSignal : undefined,
     polling: { policy: 'fixed', minInterval: '1s', baseInterval: '1s', maxInterval: '20s' },
   });
   engine.events.on('poll:finished', () => {
@@ -68,6 +74,17 @@ export async function realisticPoll(config: RealisticPollConfig): Promise<Realis
     window = await measureWindow(config.redisUrl, () => polls, config.warmupMs, config.measureMs);
   } finally {
     await engine.stop();
+  }
+  if (answers.length === 0) {
+    return {
+      ...window,
+      concurrency: config.concurrency,
+      guests: 0,
+      resources: 0,
+      answerJsonBytes: 0,
+      signalAndHashCpuMs: 0,
+      wholeBodyHashCpuMs: 0,
+    };
   }
   const rounds = Math.max(20, 4 * config.answers);
   let from = process.cpuUsage();
