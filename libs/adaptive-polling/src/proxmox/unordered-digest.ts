@@ -28,10 +28,19 @@ export class UnorderedDigest {
   text(value: string | undefined): this {
     if (value === undefined) return this.mix(0xfffffffe);
     this.mix(value.length);
-    // Two UTF-16 units per step (the length above keeps a trailing odd unit unambiguous).
+    // Two UTF-16 units per step (the length above keeps a trailing odd unit unambiguous);
+    // the lanes in locals: this loop is most of a large answer's signal.
+    let a = this.a;
+    let b = this.b;
     const pairs = value.length - 1;
     let i = 0;
-    for (; i < pairs; i += 2) this.mix(value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
+    for (; i < pairs; i += 2) {
+      const unit = value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16);
+      a = Math.imul(a ^ unit, 0x01000193);
+      b = Math.imul(b ^ unit, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.a = a;
+    this.b = b;
     if (i < value.length) this.mix(value.charCodeAt(i));
     return this;
   }
