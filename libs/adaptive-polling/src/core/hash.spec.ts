@@ -89,9 +89,12 @@ describe('stableHash', () => {
   it('is the JSON text with keys sorted, for any JSON value but a string (property)', () => {
     fc.assert(
       // A string result hashes its bytes (tested above).
-      fc.property(fc.jsonValue().filter((v) => typeof v !== 'string'), (value) => {
-        expect(stableHash(value)).toBe(sha1(sortedJson(value)));
-      }),
+      fc.property(
+        fc.jsonValue().filter((v) => typeof v !== 'string'),
+        (value) => {
+          expect(stableHash(value)).toBe(sha1(sortedJson(value)));
+        },
+      ),
     );
     const nested = { z: [1, -0, 1e21, 'a"b', { y: undefined, x: [undefined, () => 1] }], a: { c: true, b: null } };
     expect(stableHash(nested)).toBe(sha1('{"a":{"b":null,"c":true},"z":[1,0,1e+21,"a\\"b",{"x":[null,null]}]}'));

@@ -175,7 +175,13 @@ describe('pbsChangeSignal', () => {
     const slid = pbs();
     // The newest-50 window moved on: vm/101's only run dropped out, a file restore came in.
     slid.tasks = slid.tasks.filter((t) => t.worker_id !== 'main:vm/101');
-    slid.tasks.unshift({ ...slid.tasks[1], upid: 'UPID:reader', worker_type: 'reader', worker_id: 'main_vm_102', starttime: 1_767_000_100 });
+    slid.tasks.unshift({
+      ...slid.tasks[1],
+      upid: 'UPID:reader',
+      worker_type: 'reader',
+      worker_id: 'main_vm_102',
+      starttime: 1_767_000_100,
+    });
     expect(pbsChangeSignal(slid)).toBe(base);
   });
 

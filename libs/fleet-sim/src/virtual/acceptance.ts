@@ -130,7 +130,10 @@ function quietFigures(run: PolicyRun): { perTargetHour: number; changedShare: nu
   // A target's first success has nothing to compare with: it is neither a change nor not.
   const compared = quiet.reduce((s, t) => s + Math.max(0, t.pollTimesMs.length - t.failedPolls - 1), 0);
   const changed = quiet.reduce((s, t) => s + t.changedPolls, 0);
-  return { perTargetHour: quiet.length === 0 ? 0 : polls / quiet.length / run.hours, changedShare: compared === 0 ? 0 : changed / compared };
+  return {
+    perTargetHour: quiet.length === 0 ? 0 : polls / quiet.length / run.hours,
+    changedShare: compared === 0 ? 0 : changed / compared,
+  };
 }
 
 /**

@@ -63,7 +63,19 @@ export function formatReport(runs: readonly PolicyRun[], context: { fleetPath: s
     ]);
     out.push(
       table(
-        ['entry', 'targets', 'polls', 'polls/target/h', 'changed polls', 'changes', 'detect p50 s', 'p95 s', 'max s', 'failed polls', 'recovery s'],
+        [
+          'entry',
+          'targets',
+          'polls',
+          'polls/target/h',
+          'changed polls',
+          'changes',
+          'detect p50 s',
+          'p95 s',
+          'max s',
+          'failed polls',
+          'recovery s',
+        ],
         rows,
       ),
     );
