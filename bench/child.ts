@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { engineThroughput, rawThroughput } from './scenarios/throughput';
 import { engineLateness, rawLateness } from './scenarios/lateness';
 import { scale } from './scenarios/scale';
+import { realisticPoll } from './scenarios/realistic-poll';
 
 const scenarios: Record<string, (config: never) => Promise<unknown>> = {
   'throughput-engine': engineThroughput,
@@ -14,6 +15,7 @@ const scenarios: Record<string, (config: never) => Promise<unknown>> = {
   'lateness-engine': engineLateness,
   'lateness-raw': rawLateness,
   scale,
+  'realistic-poll': realisticPoll,
 };
 
 async function main(): Promise<void> {

@@ -10,6 +10,8 @@ import { ADAPTIVE_POLLING_METRICS_OPTIONS } from '../../libs/adaptive-polling/sr
 import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
 import { PollingModuleRefs } from '../../libs/adaptive-polling/src/nest/polling-module-refs';
 import type { ModuleRef } from '@nestjs/core';
+import type { ChangeSignalFn } from '../../libs/adaptive-polling/src/core/change-signal';
+import { withSignal } from '../../libs/adaptive-polling/src/nest/poller.explorer';
 
 export const BENCH_TYPE = 'bench';
 
@@ -18,6 +20,8 @@ export interface BenchEngineInput {
   queueName: string;
   concurrency?: number;
   handler: PollHandler;
+  /** The poller's `changeSignal`, applied to each result as the Nest module does. */
+  changeSignal?: ChangeSignalFn;
   polling: PollingOptionsInput;
 }
 
@@ -35,7 +39,7 @@ export function createBenchEngine(input: BenchEngineInput): PollingEngine {
     prefix: 'bull',
     options,
     policies: createPolicyRegistry(),
-    handlers: new Map([[BENCH_TYPE, input.handler]]),
+    handlers: new Map([[BENCH_TYPE, withSignal(input.handler, input.changeSignal)]]),
     concurrency: input.concurrency,
     globalConcurrency: null,
     stalledIntervalMs: 4_000,

@@ -9,11 +9,15 @@ import { describe, expect, it } from 'vitest';
 describe('bench harness', () => {
   it('prints exactly one JSON object with every figure key', () => {
     const root = join(__dirname, '..', '..');
-    const run = spawnSync(process.execPath, [join(root, 'bench', 'launch.mjs'), '--tiny', '--json', '--only=throughput,lateness,scale'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 280_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'bench', 'launch.mjs'), '--tiny', '--json', '--only=throughput,lateness,scale,realistic'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 280_000,
+      },
+    );
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -29,11 +33,14 @@ describe('bench harness', () => {
       'throughput',
       'lateness',
       'scale',
+      'realisticPollCpuMs',
+      'realisticPoll',
       'goals',
     ]) {
       expect(result).toHaveProperty(key);
     }
     expect(typeof result.throughputRatio).toBe('number');
     expect(typeof result.redisCommandsRatio).toBe('number');
+    expect(typeof result.realisticPollCpuMs).toBe('number');
   }, 300_000);
 });

@@ -104,7 +104,9 @@ describe('ready-made Proxmox pollers against the HTTPS simulator', () => {
     );
     expect(pbs.datastores.map((d) => d.store)).toEqual(['store1', 'store2', 'store3']);
     expect(pbs.tasks.length).toBe(50);
-    expect(pbsChangeSignal(pbs)).toContain('task|backup|');
+    // Datastores with their usage band; tasks only once one fails (none has at the start).
+    expect(pbsChangeSignal(pbs)).toContain('store|store1|||0');
+    expect(pbsChangeSignal(pbs)).not.toContain('task|');
 
     let clientNowMs = 0;
     const tickets = new PmgTicketStore(() => clientNowMs);

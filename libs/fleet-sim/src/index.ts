@@ -28,6 +28,7 @@ export {
 export {
   DEFAULT_COMPARED_POLICIES,
   percentile,
+  runLabel,
   SIMULATION_EPOCH_MS,
   simulateFleet,
   toJsonReport,
@@ -37,6 +38,7 @@ export {
   type SimulationReport,
   type TargetRun,
 } from './virtual/simulate';
+export { BODY_MODES, type BodyMode } from './virtual/result-hash';
 export { formatReport } from './virtual/report';
 export { acceptanceFigures, classifyTarget, formatAcceptance, type AcceptanceFigures, type TargetClass } from './virtual/acceptance';
 export { parseArguments, runCli, UsageError, USAGE } from './virtual/cli';

@@ -86,6 +86,20 @@ describe('stableHash', () => {
     );
   });
 
+  it('is the JSON text with keys sorted, for any JSON value but a string (property)', () => {
+    fc.assert(
+      // A string result hashes its bytes (tested above).
+      fc.property(
+        fc.jsonValue().filter((v) => typeof v !== 'string'),
+        (value) => {
+          expect(stableHash(value)).toBe(sha1(sortedJson(value)));
+        },
+      ),
+    );
+    const nested = { z: [1, -0, 1e21, 'a"b', { y: undefined, x: [undefined, () => 1] }], a: { c: true, b: null } };
+    expect(stableHash(nested)).toBe(sha1('{"a":{"b":null,"c":true},"z":[1,0,1e+21,"a\\"b",{"x":[null,null]}]}'));
+  });
+
   it('agrees with JSON.stringify on values without objects (property)', () => {
     const scalar = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
     fc.assert(
@@ -95,6 +109,17 @@ describe('stableHash', () => {
     );
   });
 });
+
+/** Reference: JSON text with every object's keys sorted (integer-like keys too, which JS objects list first). */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`)
+    .join(',')}}`;
+}
 
 /** The same value with every object's keys inserted in reverse order. */
 function reverseKeys(value: unknown): unknown {

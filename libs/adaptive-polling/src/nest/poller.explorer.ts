@@ -60,7 +60,7 @@ export class PollerExplorer {
 }
 
 /** The handler, with the decorator's `changeSignal` applied to what it returns. */
-function withSignal(handler: PollHandler, changeSignal: ChangeSignalFn | undefined): PollHandler {
+export function withSignal(handler: PollHandler, changeSignal: ChangeSignalFn | undefined): PollHandler {
   if (changeSignal === undefined) return handler;
   return async (context) => applyChangeSignal(await handler(context), changeSignal);
 }

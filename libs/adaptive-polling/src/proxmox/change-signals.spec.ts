@@ -171,6 +171,29 @@ describe('pbsChangeSignal', () => {
     expect(pbsChangeSignal(moved)).toBe(base);
   });
 
+  it('ignores the task window sliding: a successful task of another id comes in, the oldest successful one ages out', () => {
+    const slid = pbs();
+    // The newest-50 window moved on: vm/101's only run dropped out, a file restore came in.
+    slid.tasks = slid.tasks.filter((t) => t.worker_id !== 'main:vm/101');
+    slid.tasks.unshift({
+      ...slid.tasks[1],
+      upid: 'UPID:reader',
+      worker_type: 'reader',
+      worker_id: 'main_vm_102',
+      starttime: 1_767_000_100,
+    });
+    expect(pbsChangeSignal(slid)).toBe(base);
+  });
+
+  it('changes when a failing backup succeeds again', () => {
+    const failing = pbs();
+    failing.tasks.unshift({ ...failing.tasks[1], upid: 'UPID:fail', starttime: 1_767_000_300, status: 'TASK ERROR: broken pipe' });
+    const recovered = clone(failing);
+    recovered.tasks.unshift({ ...recovered.tasks[1], upid: 'UPID:ok', starttime: 1_767_000_400, status: 'OK' });
+    expect(pbsChangeSignal(failing)).not.toBe(base);
+    expect(pbsChangeSignal(recovered)).toBe(base);
+  });
+
   it.each<[string, (s: PbsSnapshot) => void]>([
     ['a datastore appeared', (s) => s.datastores.push({ store: 'archive', total: 10, used: 1, avail: 9 })],
     ['a datastore disappeared', (s) => s.datastores.pop()],

@@ -73,9 +73,12 @@ export function taskOutcome(status: string | undefined): 'ok' | 'warnings' | 'er
  * The PBS change signal, sorted lines:
  * - datastore: name, error, mount status, usage band (80/90/95 %): a datastore that
  *   appears, disappears, fails or fills up;
- * - task: the latest finished outcome (ok / warnings / error) per worker type and id
- *   (`backup` of `vm/100`, `garbage_collection` of a store, `verificationjob`, ...): a
- *   backup that failed after succeeding is a change, one more successful run is not.
+ * - task: the worker types and ids (`backup` of `vm/100`, `garbage_collection` of a
+ *   store, `verificationjob`, ...) whose latest finished run ended with warnings or an
+ *   error: a backup that fails after succeeding is a change, and so is one that succeeds
+ *   again; one more successful run is not. Only the failing ones are listed because the
+ *   task list is a window of the newest tasks that slides on every answer: a successful
+ *   task of one more id coming in (a file restore) or an old one aging out is no change.
  * Dropped: used/avail bytes, history, estimated-full-date, GC statistics, running tasks.
  */
 export function pbsChangeSignal(snapshot: PbsSnapshot): string {
@@ -90,7 +93,10 @@ export function pbsChangeSignal(snapshot: PbsSnapshot): string {
     const seen = latest.get(key);
     if (seen === undefined || t.starttime > seen.starttime) latest.set(key, t);
   }
-  for (const [key, t] of latest) lines.push(`task|${key}|${taskOutcome(t.status)}`);
+  for (const [key, t] of latest) {
+    const outcome = taskOutcome(t.status);
+    if (outcome !== 'ok') lines.push(`task|${key}|${outcome}`);
+  }
   lines.sort();
   return lines.join('\n');
 }

@@ -8,9 +8,11 @@ import { answerStream, EvolvingState, pick } from './evolving-state';
  * (proxmox-backup pbs-api-types: DataStoreStatusListItem, TaskListItem; UPIDs as
  * `UPID:<node>:<pid>:<pstart>:<task id>:<starttime>:<type>:<id>:<user>:`).
  *
- * Every answer moves used/avail bytes (within the usage band) and the task list: backups
- * of 20 guests and GC runs come round every few minutes with each one's current outcome,
- * and a `reader` task now and then. At each data change one event: a guest's backups
+ * Every answer moves used/avail bytes (within the usage band) and the task list: a task
+ * starts every 90 s; every 7th is a datastore's GC, every 11th a `reader` (a restore), the
+ * others back up the 20 guests in turn, each with its current outcome. The 50 newest tasks
+ * then always hold every guest's backup and (with at most 6 datastores) every store's GC,
+ * as a nightly job's tasks would for a poller that reads them between runs. At each data change one event: a guest's backups
  * start failing or recover, a datastore is added or removed, one crosses a usage
  * threshold, or its GC starts failing or recovers.
  */
@@ -31,6 +33,7 @@ interface PbsState {
 
 export const DEFAULT_PBS_DATASTORES = 3;
 const BACKUP_GUESTS = 20;
+const MAX_DATASTORES = 6;
 const TASK_LIST_LENGTH = 50;
 const TASK_EVERY_S = 90;
 const TIB = 1024 ** 4;
@@ -52,7 +55,8 @@ function applyEvent(state: PbsState, random: Random): void {
     state.backupFails[k] = !state.backupFails[k];
   } else if (kind < 0.65 || state.stores.length === 0) {
     // A datastore appears, or (if there are several) one is removed.
-    if (state.stores.length > 1 && random() < 0.5) state.stores.splice(Math.floor(random() * state.stores.length), 1);
+    const remove = state.stores.length >= MAX_DATASTORES || random() < 0.5;
+    if (state.stores.length > 1 && remove) state.stores.splice(Math.floor(random() * state.stores.length), 1);
     else state.stores.push(store(state.nextStore++, random));
   } else if (kind < 0.85) {
     const s = pick(state.stores, random);
@@ -63,8 +67,11 @@ function applyEvent(state: PbsState, random: Random): void {
   }
 }
 
+function hex(n: number, width: number): string {
+  return n.toString(16).toUpperCase().padStart(width, '0');
+}
+
 function upid(node: string, pid: number, startS: number, type: string, id: string): string {
-  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
   return `UPID:${node}:${hex(pid, 8)}:${hex(pid * 7, 8)}:${hex(startS & 0xffff, 8)}:${hex(startS, 8)}:${type}:${id.replace(/\//g, '\\x2f')}:root@pam:`;
 }
 
@@ -125,7 +132,9 @@ export class PbsBodyModel {
         id = `${state.stores[0]?.name ?? 'store1'}_vm_${100 + (n % BACKUP_GUESTS)}`;
         status = 'OK';
       } else {
-        const guest = n % BACKUP_GUESTS;
+        // The backup slots before n, so consecutive backups take the guests in turn.
+        const backupSlot = n - Math.floor(n / 7) - Math.floor(n / 11) + Math.floor(n / 77);
+        const guest = backupSlot % BACKUP_GUESTS;
         type = 'backup';
         id = `${state.stores[0]?.name ?? 'store1'}:vm/${100 + guest}`;
         status = state.backupFails[guest] ? 'TASK ERROR: backup write data failed: broken pipe' : n % 13 === 0 ? 'WARNINGS: 1' : 'OK';

@@ -1,5 +1,6 @@
 import type { FleetTarget } from '../fleet-file';
-import { percentile, type PolicyRun, type TargetRun } from './simulate';
+import type { BodyMode } from './result-hash';
+import { percentile, runLabel, type PolicyRun, type TargetRun } from './simulate';
 
 /**
  * The figures behind the simulator acceptance lines of the core issue,
@@ -10,7 +11,11 @@ import { percentile, type PolicyRun, type TargetRun } from './simulate';
  * 3. on busy targets its p95 detection is at least 5x lower than pulse's;
  * 4. on quiet targets it uses no more polls than pulse;
  * 5. an unauthorized target costs 1 poll per 30 min;
- * 6. a down target costs at most 3 polls per hour once parked.
+ * 6. a down target costs at most 3 polls per hour once parked;
+ * 7. with the whole body hashed instead of the change signal (a run labelled
+ *    `change-aware (whole-body)`), every poll counts as a change and
+ *    change-aware polls every target at its busy rate: the failure mode a
+ *    change signal avoids.
  *
  * Target classes come from the fleet file, not from names: "plain" targets
  * (no failures, no down windows, not unauthorized, no hang) changing at
@@ -53,7 +58,19 @@ export interface UnauthorizedFigure {
   minGapMinutes: number | null;
 }
 
+export interface WholeBodyFigure {
+  polls: number;
+  /** whole-body change-aware polls / fixed polls. */
+  pollShare: number;
+  /** Quiet targets: polls per target and hour, with the whole body and with the change signal. */
+  quietPollsPerTargetHour: { wholeBody: number; signal: number };
+  /** Quiet targets: share of the successful polls (after each target's first) the core saw as a change. */
+  quietChangedShare: { wholeBody: number; signal: number };
+}
+
 export interface AcceptanceFigures {
+  /** What the runs' polls hashed (`signal`: realistic bodies through the ready-made change signal). */
+  bodies: BodyMode;
   minIntervalSeconds: number;
   fixedPolls: number;
   pulsePolls: number;
@@ -71,6 +88,8 @@ export interface AcceptanceFigures {
   quietPollsTotal: { changeAware: number; pulse: number };
   unauthorized: UnauthorizedFigure[];
   down: DownFigure[];
+  /** Null when the runs hold no `change-aware (whole-body)` run. */
+  wholeBody: WholeBodyFigure | null;
 }
 
 function pooledP95Seconds(runs: TargetRun[]): number | null {
@@ -105,10 +124,26 @@ function downFigures(run: TargetRun, endMs: number): DownFigure | null {
   return { target: target.name, pollsPerHour: polls / hours, maxPollsInAnyHour: maxInHour, hours };
 }
 
-/** Computes the acceptance figures; `runs` must hold fixed, pulse and change-aware over the same fleet and hours. */
+function quietFigures(run: PolicyRun): { perTargetHour: number; changedShare: number } {
+  const quiet = run.targets.filter((t) => classifyTarget(t.target) === 'quiet');
+  const polls = quiet.reduce((s, t) => s + t.pollTimesMs.length, 0);
+  // A target's first success has nothing to compare with: it is neither a change nor not.
+  const compared = quiet.reduce((s, t) => s + Math.max(0, t.pollTimesMs.length - t.failedPolls - 1), 0);
+  const changed = quiet.reduce((s, t) => s + t.changedPolls, 0);
+  return {
+    perTargetHour: quiet.length === 0 ? 0 : polls / quiet.length / run.hours,
+    changedShare: compared === 0 ? 0 : changed / compared,
+  };
+}
+
+/**
+ * Computes the acceptance figures; `runs` must hold fixed, pulse and change-aware over
+ * the same fleet and hours (with the default body mode), and may hold
+ * `change-aware (whole-body)`.
+ */
 export function acceptanceFigures(runs: readonly PolicyRun[]): AcceptanceFigures {
   const byPolicy = (name: string) => {
-    const run = runs.find((r) => r.policy === name);
+    const run = runs.find((r) => r.policy === name && r.bodies !== 'whole-body');
     if (!run) throw new Error(`acceptance figures need a run of policy "${name}"`);
     return run;
   };
@@ -116,6 +151,7 @@ export function acceptanceFigures(runs: readonly PolicyRun[]): AcceptanceFigures
   const pulse = byPolicy('pulse');
   const aware = byPolicy('change-aware');
   const endMs = aware.hours * 3_600_000;
+  const whole = runs.find((r) => r.label === runLabel('change-aware', 'whole-body'));
   const ofClass = (run: PolicyRun, cls: TargetClass) => run.targets.filter((t) => classifyTarget(t.target) === cls);
 
   const busyAware = ofClass(aware, 'busy');
@@ -147,6 +183,7 @@ export function acceptanceFigures(runs: readonly PolicyRun[]): AcceptanceFigures
     .filter((x): x is DownFigure => x !== null);
 
   return {
+    bodies: aware.bodies,
     minIntervalSeconds: aware.options.intervals.minMs / 1000,
     fixedPolls: fixed.polls,
     pulsePolls: pulse.polls,
@@ -162,6 +199,18 @@ export function acceptanceFigures(runs: readonly PolicyRun[]): AcceptanceFigures
     },
     unauthorized,
     down,
+    wholeBody: whole === undefined ? null : wholeBodyFigure(whole, aware, fixed),
+  };
+}
+
+function wholeBodyFigure(whole: PolicyRun, aware: PolicyRun, fixed: PolicyRun): WholeBodyFigure {
+  const w = quietFigures(whole);
+  const a = quietFigures(aware);
+  return {
+    polls: whole.polls,
+    pollShare: whole.polls / fixed.polls,
+    quietPollsPerTargetHour: { wholeBody: w.perTargetHour, signal: a.perTargetHour },
+    quietChangedShare: { wholeBody: w.changedShare, signal: a.changedShare },
   };
 }
 
@@ -170,7 +219,7 @@ export function formatAcceptance(f: AcceptanceFigures): string {
   const ok = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
   const s = (x: number | null, digits = 1) => (x === null ? 'n/a' : x.toFixed(digits));
   const goal = 2 * f.minIntervalSeconds;
-  const lines: string[] = ['acceptance (change-aware vs fixed 10 s and pulse)'];
+  const lines: string[] = [`acceptance (change-aware vs fixed 10 s and pulse; bodies: ${f.bodies})`];
   lines.push(
     `  ${ok(f.pollShare <= 0.3)}  polls: ${f.changeAwarePolls.toLocaleString('en-US')} = ${(100 * f.pollShare).toFixed(1)} % of fixed's ${f.fixedPolls.toLocaleString('en-US')} (limit 30 %)`,
   );
@@ -193,6 +242,13 @@ export function formatAcceptance(f: AcceptanceFigures): string {
   for (const d of f.down) {
     lines.push(
       `  ${ok(d.pollsPerHour <= 3 && d.maxPollsInAnyHour <= 3)}  down ${d.target}: ${d.pollsPerHour.toFixed(2)} polls/h once parked (over ${d.hours.toFixed(1)} h), at most ${d.maxPollsInAnyHour} in any hour (limit 3)`,
+    );
+  }
+  const w = f.wholeBody;
+  if (w !== null) {
+    const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+    lines.push(
+      `  ${ok(w.pollShare > 0.3 && w.quietChangedShare.wholeBody > 0.99)}  whole body hashed (no change signal) shows the failure mode: ${w.polls.toLocaleString('en-US')} polls = ${pct(w.pollShare)} of fixed; quiet targets: ${pct(w.quietChangedShare.wholeBody)} of polls counted as a change (change signal: ${pct(w.quietChangedShare.signal)}), ${w.quietPollsPerTargetHour.wholeBody.toFixed(1)} polls/target/h (change signal: ${w.quietPollsPerTargetHour.signal.toFixed(1)})`,
     );
   }
   return `${lines.join('\n')}\n`;

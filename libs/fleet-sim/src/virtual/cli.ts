@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --fleet <file> --hours 24 --seed 1 [--policy <name>|all] [--json]`
+ * `npm run simulate -- --fleet <file> --hours 24 --seed 1 [--policy <name>|all] [--bodies <mode>] [--json]`
  *
  * Runs the virtual-time fleet simulator and prints a table per policy (or,
  * with --json, exactly one JSON object).
@@ -9,15 +9,23 @@ import { createPolicyRegistry } from '../../../adaptive-polling/src/core';
 import { expandFleet, FleetFileError, loadFleetFile, type FleetTarget } from '../fleet-file';
 import { acceptanceFigures, formatAcceptance } from './acceptance';
 import { formatReport } from './report';
+import { BODY_MODES, type BodyMode } from './result-hash';
 import { DEFAULT_COMPARED_POLICIES, simulateFleet, toJsonReport, type PolicyRun } from './simulate';
 
-export const USAGE = `usage: npm run simulate -- --fleet <file> [--hours 24] [--seed 1] [--policy <name>|all] [--json]
+export const USAGE = `usage: npm run simulate -- --fleet <file> [--hours 24] [--seed 1] [--policy <name>|all] [--bodies <mode>] [--json]
 
   --fleet <file>     fleet file (e.g. fleets/standard.json)                 required
   --hours <n>        virtual hours to simulate (> 0, at most 720)          default 24
   --seed <n>         integer seed of every random draw                     default 1
   --policy <name>    fixed | pulse | change-aware | all                    default all
-                     (all = fixed 10 s, pulse and change-aware)
+                     (all = fixed 10 s, pulse and change-aware; with --bodies
+                     signal also change-aware with the whole body hashed)
+  --bodies <mode>    what a successful poll of a pve/pbs/pmg target hashes   default signal
+                     signal: realistic Proxmox bodies through the ready-made
+                       change signal (as the ready-made pollers);
+                     whole-body: the same bodies hashed whole (no signal);
+                     idealised: the behaviour model's data (moves only at
+                       change times)
   --json             print one JSON object instead of tables
   --acceptance       after the tables, check the core issue's acceptance lines
                      (needs --policy all; not with --json)
@@ -32,6 +40,9 @@ export interface CliArguments {
   hours: number;
   seed: number;
   policies: string[];
+  bodies: BodyMode;
+  /** The runs to make, in report order. */
+  runs: Array<{ policy: string; bodies: BodyMode }>;
   json: boolean;
   acceptance: boolean;
   help: boolean;
@@ -44,7 +55,7 @@ export function parseArguments(argv: readonly string[], knownPolicies: readonly 
   let json = false;
   let acceptance = false;
   let help = false;
-  const valued = new Set(['--fleet', '--hours', '--seed', '--policy']);
+  const valued = new Set(['--fleet', '--hours', '--seed', '--policy', '--bodies']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -84,11 +95,18 @@ export function parseArguments(argv: readonly string[], knownPolicies: readonly 
   else if (knownPolicies.includes(policyText)) policies = [policyText];
   else problems.push(`--policy must be one of ${[...knownPolicies, 'all'].join(', ')}, got "${policyText}"`);
 
+  const bodiesText = values.get('--bodies') ?? 'signal';
+  const bodies = (BODY_MODES as readonly string[]).includes(bodiesText) ? (bodiesText as BodyMode) : 'signal';
+  if (bodies !== bodiesText) problems.push(`--bodies must be one of ${BODY_MODES.join(', ')}, got "${bodiesText}"`);
+  const runs = policies.map((policy) => ({ policy, bodies }));
+  // The row that shows what a change signal is for.
+  if (policyText === 'all' && bodies === 'signal') runs.push({ policy: 'change-aware', bodies: 'whole-body' });
+
   if (acceptance && json) problems.push('--acceptance cannot be combined with --json');
   if (acceptance && policyText !== 'all') problems.push('--acceptance needs --policy all');
 
   if (problems.length > 0) throw new UsageError(problems.map((p) => `error: ${p}`).join('\n'));
-  return { fleetPath: fleetPath ?? '', hours, seed, policies, json, acceptance, help };
+  return { fleetPath: fleetPath ?? '', hours, seed, policies, bodies, runs, json, acceptance, help };
 }
 
 export interface CliIo {
@@ -120,7 +138,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stderr(`${error.message}\n`);
     return 2;
   }
-  const runs: PolicyRun[] = args.policies.map((policy) => simulateFleet({ fleet: targets, hours: args.hours, seed: args.seed, policy }));
+  const runs: PolicyRun[] = args.runs.map(({ policy, bodies }) =>
+    simulateFleet({ fleet: targets, hours: args.hours, seed: args.seed, policy, bodies }),
+  );
   if (args.json) io.stdout(`${JSON.stringify(toJsonReport(runs))}\n`);
   else io.stdout(formatReport(runs, { fleetPath: args.fleetPath, targets: targets.length }));
   if (args.acceptance) io.stdout(`\n${formatAcceptance(acceptanceFigures(runs))}`);

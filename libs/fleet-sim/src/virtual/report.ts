@@ -1,3 +1,4 @@
+import type { BodyMode } from './result-hash';
 import type { PolicyRun } from './simulate';
 
 /** Plain-text tables for `npm run simulate` (one per policy, then a summary). */
@@ -27,6 +28,12 @@ function table(header: string[], rows: string[][], leftColumns = 1): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+const BODIES_TEXT: Record<BodyMode, string> = {
+  signal: 'realistic Proxmox bodies, hashed through the ready-made change signal',
+  'whole-body': 'realistic Proxmox bodies, hashed whole (no change signal)',
+  idealised: "the behaviour model's data (changes only at change times)",
+};
+
 export function formatReport(runs: readonly PolicyRun[], context: { fleetPath: string; targets: number }): string {
   const out: string[] = [];
   const first = runs[0];
@@ -38,13 +45,15 @@ export function formatReport(runs: readonly PolicyRun[], context: { fleetPath: s
     const share = fixed && fixed !== run ? ` (${((100 * run.polls) / fixed.polls).toFixed(1)} % of fixed)` : '';
     out.push('');
     out.push(
-      `policy ${run.policy}: ${formatInt(run.polls)} polls${share}  [base ${formatDuration(o.baseMs)}, min ${formatDuration(o.minMs)}, max ${formatDuration(o.maxMs)}]`,
+      `policy ${run.label}: ${formatInt(run.polls)} polls${share}  [base ${formatDuration(o.baseMs)}, min ${formatDuration(o.minMs)}, max ${formatDuration(o.maxMs)}]`,
     );
+    out.push(`successful polls hash ${BODIES_TEXT[run.bodies]}`);
     const rows = Object.entries(run.entries).map(([name, e]) => [
       name,
       String(e.targets),
       formatInt(e.polls),
       (e.polls / e.targets / run.hours).toFixed(1),
+      formatInt(e.changedPolls),
       formatInt(e.changes),
       formatSeconds(e.detectionP50Seconds),
       formatSeconds(e.detectionP95Seconds),
@@ -54,7 +63,19 @@ export function formatReport(runs: readonly PolicyRun[], context: { fleetPath: s
     ]);
     out.push(
       table(
-        ['entry', 'targets', 'polls', 'polls/target/h', 'changes', 'detect p50 s', 'p95 s', 'max s', 'failed polls', 'recovery s'],
+        [
+          'entry',
+          'targets',
+          'polls',
+          'polls/target/h',
+          'changed polls',
+          'changes',
+          'detect p50 s',
+          'p95 s',
+          'max s',
+          'failed polls',
+          'recovery s',
+        ],
         rows,
       ),
     );
@@ -65,7 +86,7 @@ export function formatReport(runs: readonly PolicyRun[], context: { fleetPath: s
     out.push(
       table(
         ['policy', 'polls', '% of fixed'],
-        runs.map((r) => [r.policy, formatInt(r.polls), fixed ? ((100 * r.polls) / fixed.polls).toFixed(1) : '-']),
+        runs.map((r) => [r.label, formatInt(r.polls), fixed ? ((100 * r.polls) / fixed.polls).toFixed(1) : '-']),
       ),
     );
   }

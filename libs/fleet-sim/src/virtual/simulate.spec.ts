@@ -5,21 +5,31 @@ import { expandFleet, loadFleetFile, parseFleetFile, type FleetTarget } from '..
 import { acceptanceFigures, classifyTarget, formatAcceptance, type AcceptanceFigures } from './acceptance';
 import { parseArguments, runCli, UsageError } from './cli';
 import { MinHeap } from './min-heap';
+import type { BodyMode } from './result-hash';
 import { DEFAULT_COMPARED_POLICIES, percentile, simulateFleet, toJsonReport, type PolicyRun } from './simulate';
 
 const REPO = resolve(__dirname, '../../../..');
 const fleet = (targets: unknown[]) => expandFleet(parseFleetFile(JSON.stringify({ targets }), 'test'));
 
-describe('virtual fleet simulator: acceptance on the standard fleet (seed 1, 24 h)', () => {
+describe('virtual fleet simulator: acceptance on the standard fleet (seed 1, 24 h, realistic bodies)', () => {
   let runs: PolicyRun[];
   let figures: AcceptanceFigures;
   beforeAll(() => {
     const targets = expandFleet(loadFleetFile(resolve(REPO, 'fleets/standard.json')));
-    runs = DEFAULT_COMPARED_POLICIES.map((policy) => simulateFleet({ fleet: targets, hours: 24, seed: 1, policy }));
+    // fixed never reads the change signal, so its schedule is the same whatever is hashed
+    // (tested below): its run hashes the cheap idealised data to keep this test short.
+    runs = DEFAULT_COMPARED_POLICIES.map((policy) =>
+      simulateFleet({ fleet: targets, hours: 24, seed: 1, policy, bodies: policy === 'fixed' ? 'idealised' : 'signal' }),
+    );
     figures = acceptanceFigures(runs);
     // The figures, for the record (docs/POLICY.md quotes them).
     process.stdout.write(formatAcceptance(figures));
-  }, 120_000);
+  }, 300_000);
+
+  it('change-aware and pulse polled realistic bodies through the change signal', () => {
+    expect(runs.map((r) => r.bodies)).toEqual(['idealised', 'signal', 'signal']);
+    expect(figures.bodies).toBe('signal');
+  });
 
   it('runs the three policies over about 100 targets with the defaults (base 10 s, min 5 s, max 5 min)', () => {
     expect(runs.map((r) => r.policy)).toEqual(['fixed', 'pulse', 'change-aware']);
@@ -79,6 +89,73 @@ describe('virtual fleet simulator: acceptance on the standard fleet (seed 1, 24 
   });
 });
 
+describe('virtual fleet simulator: realistic bodies and the change signal', () => {
+  const exact = { intervalJitter: 0, backoff: { jitter: 0 } };
+  const run = (targets: FleetTarget[], policy: string, bodies: BodyMode, hours = 1) =>
+    simulateFleet({ fleet: targets, hours, seed: 5, policy, bodies });
+
+  it.each(['pve', 'pbs', 'pmg'])(
+    '%s data that never changes: counters move on every answer, the signal sees no change and change-aware backs off to max; hashed whole, every poll is a change',
+    (type) => {
+      const still = fleet([{ name: 'still', type }]);
+      const signal = run(still, 'change-aware', 'signal').targets[0];
+      const whole = run(still, 'change-aware', 'whole-body').targets[0];
+      expect(signal.changedPolls).toBe(0);
+      // Settled at max (5 min, jitter only shortens it): about 12 polls an hour after the first few.
+      expect(signal.pollTimesMs.length).toBeLessThan(30);
+      expect(whole.changedPolls).toBe(whole.pollTimesMs.length - 1);
+      // Every poll a change: pinned at the busy floor 2 x min / (1 + jitter) = 9.52 s.
+      expect(whole.pollTimesMs.length).toBeGreaterThan(350);
+    },
+  );
+
+  it.each(['pve', 'pbs', 'pmg'])('%s: the signal changes only on polls that saw a new data version, and on most of them', (type) => {
+    const [target] = fleet([{ name: 'moving', type, changeEverySeconds: 300 }]) as [FleetTarget];
+    const polled = simulateFleet({ fleet: [target], hours: 4, seed: 5, policy: 'fixed', polling: exact }).targets[0];
+    const behaviour = new TargetBehaviour(target, 5);
+    const versions = polled.pollTimesMs.map((t) => behaviour.versionAt(t + target.latencyMs));
+    const newVersionPolls = versions.filter((v, i) => i > 0 && v !== versions[i - 1]).length;
+    expect(newVersionPolls).toBeGreaterThan(30);
+    expect(polled.changedPolls).toBeLessThanOrEqual(newVersionPolls);
+    // Some events are invisible to the signal (a guest started on a node that is offline).
+    expect(polled.changedPolls).toBeGreaterThanOrEqual(0.8 * newVersionPolls);
+  });
+
+  it("fixed's schedule does not depend on what is hashed", () => {
+    const small = fleet([
+      { name: 'busy', type: 'pve', count: 2, changeEverySeconds: 10 },
+      { name: 'flaky', type: 'pbs', changeEverySeconds: 60, failureRate: 0.3 },
+      { name: 'mail', type: 'pmg', changeEverySeconds: 120 },
+    ]);
+    const times = (bodies: BodyMode) => run(small, 'fixed', bodies).targets.map((t) => t.pollTimesMs);
+    expect(times('signal')).toEqual(times('idealised'));
+    expect(times('whole-body')).toEqual(times('idealised'));
+  });
+
+  it('the whole-body row shows the failure mode: every poll a change, quiet targets polled at the busy rate', () => {
+    // Busy and quiet entries of each type, as in the standard fleet (2 h; the 24 h figures are in POLICY.md).
+    const targets = fleet(
+      ['pve', 'pbs', 'pmg'].flatMap((type) => [
+        { name: `${type}-busy`, type, count: 2, changeEverySeconds: 10 },
+        { name: `${type}-quiet`, type, count: 2, changeEverySeconds: 3600 },
+      ]),
+    );
+    const runs = [
+      simulateFleet({ fleet: targets, hours: 2, seed: 1, policy: 'fixed', bodies: 'idealised' }),
+      ...['pulse', 'change-aware'].map((policy) => simulateFleet({ fleet: targets, hours: 2, seed: 1, policy })),
+      simulateFleet({ fleet: targets, hours: 2, seed: 1, policy: 'change-aware', bodies: 'whole-body' }),
+    ];
+    expect(runs[3].label).toBe('change-aware (whole-body)');
+    const figures = acceptanceFigures(runs);
+    const whole = figures.wholeBody!;
+    expect(whole.pollShare).toBeGreaterThan(0.9);
+    expect(whole.quietChangedShare.wholeBody).toBeGreaterThan(0.99);
+    expect(whole.quietChangedShare.signal).toBeLessThan(0.1);
+    expect(whole.quietPollsPerTargetHour.wholeBody).toBeGreaterThan(5 * whole.quietPollsPerTargetHour.signal);
+    expect(formatAcceptance(figures)).toMatch(/PASS {2}whole body hashed \(no change signal\) shows the failure mode/);
+  }, 120_000);
+});
+
 describe('virtual fleet simulator: determinism', () => {
   const small = fleet([
     { name: 'busy', type: 'pve', count: 3, changeEverySeconds: 10 },
@@ -121,6 +198,7 @@ describe('virtual fleet simulator: determinism', () => {
     expect(Object.keys(report.policies.fixed)).toEqual(['polls', 'entries']);
     expect(Object.keys(report.policies.fixed.entries.busy)).toEqual([
       'polls',
+      'changedPolls',
       'changes',
       'detectionP50Seconds',
       'detectionP95Seconds',
@@ -241,6 +319,13 @@ describe('simulate CLI', () => {
       hours: 24,
       seed: 1,
       policies: ['fixed', 'pulse', 'change-aware'],
+      bodies: 'signal',
+      runs: [
+        { policy: 'fixed', bodies: 'signal' },
+        { policy: 'pulse', bodies: 'signal' },
+        { policy: 'change-aware', bodies: 'signal' },
+        { policy: 'change-aware', bodies: 'whole-body' },
+      ],
       json: false,
       acceptance: false,
       help: false,
@@ -249,8 +334,18 @@ describe('simulate CLI', () => {
       hours: 2.5,
       seed: 9,
       policies: ['pulse'],
+      runs: [{ policy: 'pulse', bodies: 'signal' }],
       json: true,
     });
+    // Another body mode: the three policies only, each in that mode.
+    expect(parseArguments(['--fleet', 'f.json', '--bodies', 'idealised'], known).runs).toEqual([
+      { policy: 'fixed', bodies: 'idealised' },
+      { policy: 'pulse', bodies: 'idealised' },
+      { policy: 'change-aware', bodies: 'idealised' },
+    ]);
+    expect(() => parseArguments(['--fleet', 'f.json', '--bodies', 'raw'], known)).toThrow(
+      '--bodies must be one of signal, whole-body, idealised, got "raw"',
+    );
   });
 
   it('reports every bad argument at once', () => {
@@ -286,7 +381,7 @@ describe('simulate CLI', () => {
     const lines = c.out.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]) as { policies: Record<string, { polls: number; entries: Record<string, unknown> }> };
-    expect(Object.keys(report.policies)).toEqual(['fixed', 'pulse', 'change-aware']);
+    expect(Object.keys(report.policies)).toEqual(['fixed', 'pulse', 'change-aware', 'change-aware (whole-body)']);
     expect(Object.keys(report.policies['change-aware'].entries)).toEqual(['pve-locked', 'pbs-down', 'pmg-healthy']);
   });
 

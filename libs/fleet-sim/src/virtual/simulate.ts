@@ -5,7 +5,6 @@ import {
   initialTargetState,
   optionsForType,
   resolvePollingOptions,
-  stableHash,
   type IntervalPolicy,
   type PollingOptionsInput,
   type PollOutcome,
@@ -16,6 +15,7 @@ import { TargetBehaviour } from '../behaviour';
 import { expandFleet, type FleetFile, type FleetTarget } from '../fleet-file';
 import { derivedStream } from '../rng';
 import { MinHeap, type ScheduledRun } from './min-heap';
+import { resultHasher, type BodyMode, type ResultHasher } from './result-hash';
 
 /**
  * The virtual-time fleet simulator: every expanded target runs through the
@@ -30,6 +30,10 @@ import { MinHeap, type ScheduledRun } from './min-heap';
  * - the answer comes `latencyMs` after the poll starts; `decide` runs at that
  *   time (`now` = start + duration) with `durationMs` = latency; a hung
  *   target fails with a TimeoutError after the poll timeout (default 120 s).
+ *
+ * What a successful poll hashes (and so what counts as a change) is `bodies`
+ * (result-hash.ts): by default the realistic Proxmox answer, built at the
+ * answer time, through the ready-made poller's change signal.
  */
 
 /** Virtual time 0 of every run (any fixed epoch works; the core only sees differences). */
@@ -37,6 +41,11 @@ export const SIMULATION_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 /** The three policies `--policy all` compares, in report order. */
 export const DEFAULT_COMPARED_POLICIES = ['fixed', 'pulse', 'change-aware'] as const;
+
+/** The label of a run: the policy, and the body mode when it is not the default. */
+export function runLabel(policy: string, bodies: BodyMode = 'signal'): string {
+  return bodies === 'signal' ? policy : `${policy} (${bodies})`;
+}
 
 export interface SimulationOptions {
   fleet: FleetFile | FleetTarget[];
@@ -48,6 +57,8 @@ export interface SimulationOptions {
   /** Code options for the core (defaults: base 10 s, min 5 s, max 5 min); `policy` above wins. */
   polling?: PollingOptionsInput;
   customPolicies?: readonly IntervalPolicy[];
+  /** What a successful poll hashes (default `signal`: realistic bodies through the ready-made change signal). */
+  bodies?: BodyMode;
 }
 
 /** What happened to one target during a run (the detailed view behind the report). */
@@ -56,6 +67,8 @@ export interface TargetRun {
   /** Poll start times, ms since simulator start. */
   pollTimesMs: number[];
   failedPolls: number;
+  /** Successful polls whose hash differed from the previous successful poll's (the core's `changed`). */
+  changedPolls: number;
   /** Data changes in [0, end). */
   changes: number;
   /** Detection latency (ms) of every change seen by a successful poll. */
@@ -72,6 +85,7 @@ export interface EntryReport {
   /** Targets of this entry. */
   targets: number;
   polls: number;
+  changedPolls: number;
   changes: number;
   detectionP50Seconds: number | null;
   detectionP95Seconds: number | null;
@@ -83,6 +97,9 @@ export interface EntryReport {
 
 export interface PolicyRun {
   policy: string;
+  bodies: BodyMode;
+  /** `runLabel(policy, bodies)`: the run's name in reports. */
+  label: string;
   hours: number;
   seed: number;
   options: TypePollingOptions;
@@ -129,8 +146,7 @@ interface RunningTarget extends ScheduledRun {
   /** Down-window ends within the run, ascending, and how many were confirmed. */
   recoveryTimesMs: number[];
   nextRecovery: number;
-  hashedVersion: number;
-  hash: string;
+  hashOf: ResultHasher;
 }
 
 /** Runs one policy over the fleet for `hours` of virtual time. */
@@ -147,6 +163,7 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
     knownPolicies: registry.names(),
   });
   const endMs = options.hours * 3600 * 1000;
+  const bodies = options.bodies ?? 'signal';
 
   const heap = new MinHeap<RunningTarget>();
   const running: RunningTarget[] = targets.map((target, index) => {
@@ -168,12 +185,12 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
       nextUnseenChange: 0,
       recoveryTimesMs,
       nextRecovery: 0,
-      hashedVersion: -1,
-      hash: '',
+      hashOf: resultHasher(behaviour, bodies),
       run: {
         target,
         pollTimesMs: [],
         failedPolls: 0,
+        changedPolls: 0,
         changes: changeTimesMs.length,
         detectionsMs: [],
         undetectedChanges: 0,
@@ -232,11 +249,7 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
         }
         endPollMs = startMs + answer.latencyMs;
         const version = r.behaviour.versionAt(endPollMs);
-        if (version !== r.hashedVersion) {
-          r.hashedVersion = version;
-          r.hash = stableHash(r.behaviour.dataAt(endPollMs));
-        }
-        outcome = { kind: 'success', resultHash: r.hash, durationMs: answer.latencyMs, generation };
+        outcome = { kind: 'success', resultHash: r.hashOf(version, endPollMs), durationMs: answer.latencyMs, generation };
         observeSuccess(r, endPollMs, version);
         break;
       }
@@ -251,6 +264,7 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
       policy,
       random: r.random,
     });
+    if (decision.changed === true) r.run.changedPolls += 1;
     for (const event of decision.events) {
       if (event.type === 'dead_letter_in') r.run.parkedAtMs.push(event.atMs - SIMULATION_EPOCH_MS);
     }
@@ -278,6 +292,7 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
     entries[entry] = {
       targets: runs.length,
       polls: entryPolls,
+      changedPolls: runs.reduce((s, t) => s + t.changedPolls, 0),
       changes: runs.reduce((s, t) => s + t.changes, 0),
       detectionP50Seconds: round3(percentile(detections, 50)),
       detectionP95Seconds: round3(percentile(detections, 95)),
@@ -288,6 +303,8 @@ export function simulateFleet(options: SimulationOptions): PolicyRun {
   }
   return {
     policy: options.policy,
+    bodies,
+    label: runLabel(options.policy, bodies),
     hours: options.hours,
     seed: options.seed,
     options: optionsForType(resolved, targets[0]?.type ?? 'default'),
@@ -312,7 +329,7 @@ export interface SimulationReport {
   policies: Record<string, { polls: number; entries: Record<string, Omit<EntryReport, 'targets'>> }>;
 }
 
-/** The `--json` shape: `{"policies":{"<policy>":{"polls":N,"entries":{"<entry>":{...}}}}}`. */
+/** The `--json` shape: `{"policies":{"<run label>":{"polls":N,"entries":{"<entry>":{...}}}}}`. */
 export function toJsonReport(runs: readonly PolicyRun[]): SimulationReport {
   const policies: SimulationReport['policies'] = {};
   for (const run of runs) {
@@ -320,6 +337,7 @@ export function toJsonReport(runs: readonly PolicyRun[]): SimulationReport {
     for (const [name, e] of Object.entries(run.entries)) {
       entries[name] = {
         polls: e.polls,
+        changedPolls: e.changedPolls,
         changes: e.changes,
         detectionP50Seconds: e.detectionP50Seconds,
         detectionP95Seconds: e.detectionP95Seconds,
@@ -328,7 +346,7 @@ export function toJsonReport(runs: readonly PolicyRun[]): SimulationReport {
         recoveryDetectionSeconds: e.recoveryDetectionSeconds,
       };
     }
-    policies[run.policy] = { polls: run.polls, entries };
+    policies[run.label] = { polls: run.polls, entries };
   }
   return { policies };
 }
