@@ -68,6 +68,15 @@ export function mustBeBoolean(got: unknown): string {
   return `must be true or false (got ${showValue(got)})`;
 }
 
+/** An env switch: only these words, so a typo never flips it. */
+export function mustBeEnvBoolean(got: unknown, trueWords: readonly string[], falseWords: readonly string[]): string {
+  return `must be ${trueWords.join(', ')} (true) or ${falseWords.join(', ')} (false), any case (got ${showValue(got)})`;
+}
+
+export function intervalTooLong(limit: string, got: string): string {
+  return `must be at most ${limit} (got ${got})`;
+}
+
 export function mustBeObject(got: unknown): string {
   return `must be an object (got ${showValue(got)})`;
 }
