@@ -172,6 +172,31 @@ export function pollingOptionsSummary(lines: readonly string[]): string {
   return `Invalid adaptive polling options (${count}):\n${lines.map((l) => `  - ${l}`).join('\n')}`;
 }
 
+export function configurationSummary(lines: readonly string[]): string {
+  const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
+  return `Invalid adaptive polling configuration (${count}):\n${lines.map((l) => `  - ${l}`).join('\n')}`;
+}
+
+// ---------------------------------------------------------------------------
+// Options: connection URLs and plain numbers
+// ---------------------------------------------------------------------------
+
+export function urlUnreadable(example: string): string {
+  return `is not a valid URL (expected ${example})`;
+}
+
+export function urlSchemeUnsupported(scheme: string, schemes: readonly string[], example: string): string {
+  return `uses the unsupported scheme ${showValue(scheme)} (supported: ${schemes.join(', ')}; e.g. ${example})`;
+}
+
+export function urlNeedsHost(example: string): string {
+  return `has no host (expected ${example})`;
+}
+
+export function mustBePositiveNumber(got: unknown): string {
+  return `must be a number greater than 0 (got ${showValue(got)})`;
+}
+
 // ---------------------------------------------------------------------------
 // Failure classification
 // ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@ import { ApiAuthSettings } from './api-auth-settings';
 import {
   API_AUTH_VALUE,
   API_GUARD_NOT_CLASS,
-  API_TOKEN_EMPTY,
   AUTH_FALSE_CONFLICT,
   NON_NEGATIVE_INTEGER,
   NO_API_AUTH,
@@ -19,6 +18,7 @@ import {
   type AdaptivePollingApiOptions,
 } from './api-options';
 import { DEFAULT_API_BASE_PATH, type ApiRoutes } from './api-routes';
+import { tokenProblem } from '../token-rules';
 
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
@@ -39,8 +39,6 @@ export class ApiConfigError extends Error {
     super(apiConfigSummary(problems.map((p) => `${p.field}: ${p.message}`)));
   }
 }
-
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/; // visible ASCII, no spaces: what fits in a header
 
 function isClass(value: unknown): value is AdaptivePollingApiOptions['guard'] & object {
   return typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object';
@@ -74,13 +72,11 @@ export function resolveApiConfig(
   const problems: OptionProblem[] = [];
 
   const codeToken = api.token;
-  if (codeToken !== undefined && (typeof codeToken !== 'string' || !TOKEN_PATTERN.test(codeToken))) {
-    problems.push({ field: 'api.token', message: API_TOKEN_EMPTY });
-  }
+  const codeTokenProblem = codeToken === undefined ? null : tokenProblem(codeToken);
+  if (codeTokenProblem) problems.push({ field: 'api.token', message: codeTokenProblem });
   const envToken = (env[API_TOKEN_ENV] ?? '').trim();
-  if (envToken !== '' && !TOKEN_PATTERN.test(envToken)) {
-    problems.push({ field: API_TOKEN_ENV, message: API_TOKEN_EMPTY });
-  }
+  const envTokenProblem = envToken === '' ? null : tokenProblem(envToken);
+  if (envTokenProblem) problems.push({ field: API_TOKEN_ENV, message: envTokenProblem });
   if (api.guard !== undefined && !isClass(api.guard)) {
     problems.push({ field: 'api.guard', message: API_GUARD_NOT_CLASS });
   }

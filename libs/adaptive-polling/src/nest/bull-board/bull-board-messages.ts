@@ -8,7 +8,9 @@ export const BOARD_WITHOUT_AUTH_WARNING = 'Bull Board is served WITHOUT authenti
 
 export const BOARD_NEEDS_POLLING_MODULE =
   'AdaptivePollingBullBoardModule needs AdaptivePollingModule in the same app (its configuration was not found)';
-export const BOARD_TOKEN_INVALID = 'bullBoard.token must be a non-empty string of visible ASCII characters';
+export function boardTokenInvalid(problem: string): string {
+  return `bullBoard.token ${problem}`;
+}
 export const BOARD_GUARD_NEEDS_TOKEN =
   'the API authenticates with a host guard, which Bull Board cannot use: give AdaptivePollingBullBoardModule.forRoot({ token })';
 

@@ -8,22 +8,22 @@ import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
 import { TokenMatcher } from '../token-matcher';
+import { tokenProblem } from '../token-rules';
 import { BullBoardAuthGate, type BoardAccess } from './bull-board-auth';
 import {
   BOARD_GUARD_NEEDS_TOKEN,
   BOARD_NEEDS_TOKEN_WITHOUT_API,
   BOARD_NEEDS_POLLING_MODULE,
-  BOARD_TOKEN_INVALID,
   BOARD_WITHOUT_AUTH_WARNING,
   boardConfigSummary,
   boardServed,
+  boardTokenInvalid,
 } from './bull-board-messages';
 import { DEFAULT_BULL_BOARD_ROUTE, type AdaptivePollingBullBoardOptions } from './bull-board-options';
 
 export const BULL_BOARD_GATE = Symbol('ADAPTIVE_POLLING_BULL_BOARD_GATE');
 export const BULL_BOARD_OPTIONS = Symbol('ADAPTIVE_POLLING_BULL_BOARD_OPTIONS');
 
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 
 /** How long shutdown waits for the board's queue to close (it hangs while Redis is unreachable). */
 const QUEUE_CLOSE_BOUND_MS = 2_000;
@@ -105,7 +105,8 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
   private resolveAccess(config: ResolvedModuleConfig): { access: BoardAccess; description: string } {
     const own = this.options.token;
     if (own !== undefined) {
-      if (typeof own !== 'string' || !TOKEN_PATTERN.test(own)) throw new BullBoardConfigError([BOARD_TOKEN_INVALID]);
+      const problem = tokenProblem(own);
+      if (problem) throw new BullBoardConfigError([boardTokenInvalid(problem)]);
       const matcher = new TokenMatcher(own);
       return { access: { kind: 'secret', matches: (c) => matcher.matches(c) }, description: 'HTTP Basic with the board token' };
     }

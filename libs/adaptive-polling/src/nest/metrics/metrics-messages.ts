@@ -5,7 +5,6 @@ export const METRICS_BOOLEAN = 'must be true, false or "auto"';
 export const STANDALONE_SHAPE = 'must be true, false or an object { port, host, token }';
 export const STANDALONE_PORT = 'must be a whole number from 0 to 65535';
 export const STANDALONE_HOST = 'must be a non-empty string';
-export const STANDALONE_TOKEN = 'must be a non-empty string of visible ASCII characters';
 
 export function metricsOptionsSummary(problems: string[]): string {
   return `Invalid adaptive polling metrics options (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
