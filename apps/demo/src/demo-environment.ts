@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
 import { RedisMemoryServer } from 'redis-memory-server';
-import { expandFleet, loadFleetFile, startFleetServer, type FleetTarget } from '@app/fleet-sim/server';
+import { loadFleetFile, startFleetServer, type FleetTarget } from '@app/fleet-sim/server';
+import type { DemoSettings } from './demo-settings';
 
-/** What the demo runs against, from its environment (see README). */
+/** What the demo runs against: its checked settings plus what it started itself. */
 export interface DemoEnvironment {
+  settings: DemoSettings;
   port: number;
   redisUrl: string;
   redisDescription: string;
@@ -11,37 +12,23 @@ export interface DemoEnvironment {
   simulatorDescription: string;
   fleetPath: string;
   fleet: FleetTarget[];
-  /** BullMQ queue name (DEMO_QUEUE_NAME), so several demos can share one Redis apart. */
   queueName: string | undefined;
   /** Stops what the demo started itself (private Redis, in-process simulator). */
   stop(): Promise<void>;
 }
 
-export const DEFAULT_DEMO_FLEET = 'fleets/demo.json';
-
-function parsePort(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${name}: "${raw}" is not a port number (0-65535)`);
-  }
-  return port;
-}
-
 /**
  * Starts what the demo needs that is not given: a private redis-server when
  * REDIS_URL is unset, and the fleet simulator in this process when
- * DEMO_SIMULATOR_URL is unset.
+ * DEMO_SIMULATOR_URL is unset. The settings are already checked.
  */
-export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
-  const port = parsePort(env.PORT, 'PORT', 3000);
-  const fleetPath = resolve(env.DEMO_FLEET ?? DEFAULT_DEMO_FLEET);
-  const fleetFile = loadFleetFile(fleetPath);
+export async function prepareDemoEnvironment(settings: DemoSettings, env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
   const stops: Array<() => Promise<void>> = [];
 
-  let redisUrl = env.REDIS_URL ?? '';
+  let redisUrl: string;
   let redisDescription: string;
-  if (redisUrl) {
+  if (settings.redisUrl) {
+    redisUrl = settings.redisUrl;
     const url = new URL(redisUrl);
     redisDescription = `${url.hostname}:${url.port || 6379} (REDIS_URL)`;
   } else {
@@ -56,26 +43,28 @@ export async function prepareDemoEnvironment(env: NodeJS.ProcessEnv): Promise<De
     });
   }
 
-  let simulatorUrl = env.DEMO_SIMULATOR_URL ?? '';
+  let simulatorUrl: string;
   let simulatorDescription: string;
-  if (simulatorUrl) {
+  if (settings.simulatorUrl) {
+    simulatorUrl = settings.simulatorUrl;
     simulatorDescription = `${simulatorUrl} (DEMO_SIMULATOR_URL)`;
   } else {
-    const simulator = await startFleetServer({ fleet: fleetFile, port: 0, tls: false }); // the demo's pollers speak plain HTTP
+    const simulator = await startFleetServer({ fleet: loadFleetFile(settings.fleetPath), port: 0, tls: false }); // the demo's pollers speak plain HTTP
     simulatorUrl = simulator.url;
     simulatorDescription = `in-process at ${simulatorUrl}`;
     stops.push(() => simulator.close());
   }
 
   return {
-    port,
+    settings,
+    port: settings.port,
     redisUrl,
     redisDescription,
     simulatorUrl,
     simulatorDescription,
-    fleetPath,
-    fleet: expandFleet(fleetFile),
-    queueName: env.DEMO_QUEUE_NAME || undefined,
+    fleetPath: settings.fleetPath,
+    fleet: settings.fleet,
+    queueName: settings.queueName,
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },

@@ -1,32 +1,37 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PollingSchedulerService, formatDuration } from 'nestjs-adaptive-polling';
 import { AppModule } from './app.module';
 import { demoApiToken } from './demo-api-token';
 import { prepareDemoEnvironment } from './demo-environment';
+import { readDemoSettings } from './demo-settings';
 import { DOCS_PATH, setupSwagger } from './demo-swagger';
 import { setupObservability } from './observability';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Demo');
-  const demo = await prepareDemoEnvironment(process.env);
   const apiToken = demoApiToken(process.env);
-  const app = await NestFactory.create(AppModule.register(demo, apiToken));
+  // Every setting is checked before anything is started or connected: a bad one exits at once.
+  const settings = readDemoSettings(process.env, apiToken);
+  const demo = await prepareDemoEnvironment(settings, process.env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(demo, apiToken));
+  app.disable('x-powered-by');
   app.enableShutdownHooks();
   await setupObservability(app, demo);
   setupSwagger(app);
   await app.listen(demo.port);
   const url = await app.getUrl();
 
-  const settings = app.get(PollingSchedulerService).settings();
+  const schedule = app.get(PollingSchedulerService).settings();
   const perType = new Map<string, number>();
   for (const t of demo.fleet) perType.set(t.type, (perType.get(t.type) ?? 0) + 1);
-  const { intervals } = settings;
+  const { intervals } = schedule;
   const lines = [
     `Adaptive polling demo is running at ${url}`,
     `  targets: ${demo.fleet.length} (${[...perType].map(([t, n]) => `${t} ${n}`).join(', ')}) from ${demo.fleetPath}`,
-    `  policy: ${settings.enabled ? settings.policy : 'fixed (adaptive polling disabled)'}; ` +
+    `  policy: ${schedule.enabled ? schedule.policy : 'fixed (adaptive polling disabled)'}; ` +
       `intervals min ${formatDuration(intervals.minMs)}, base ${formatDuration(intervals.baseMs)}, max ${formatDuration(intervals.maxMs)}`,
     `  redis: ${demo.redisDescription}`,
     `  fleet simulator: ${demo.simulatorDescription} (GET ${demo.simulatorUrl}/stats)`,

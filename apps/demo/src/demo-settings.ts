@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { PollingOptionsError, validateAdaptivePollingOptions, type AdaptivePollingModuleOptions, type OptionProblem } from 'nestjs-adaptive-polling';
+import { validatePersistenceOptions, type AdaptivePollingPersistenceOptions } from 'nestjs-adaptive-polling/persistence';
+import { expandFleet, loadFleetFile, type FleetTarget } from '@app/fleet-sim/server';
+import type { DemoApiToken } from './demo-api-token';
+
+/** What the demo reads from its environment (see README), checked before anything starts. */
+export interface DemoSettings {
+  port: number;
+  /** REDIS_URL, or null: the demo starts a private redis-server. */
+  redisUrl: string | null;
+  /** DEMO_SIMULATOR_URL, or null: the demo runs the fleet simulator in-process. */
+  simulatorUrl: string | null;
+  fleetPath: string;
+  fleet: FleetTarget[];
+  /** BullMQ queue name (DEMO_QUEUE_NAME), so several demos can share one Redis apart. */
+  queueName: string | undefined;
+  systemJsonPath: string;
+  persistence: AdaptivePollingPersistenceOptions;
+}
+
+/** Where the module and persistence options come from in the demo's environment, for messages. */
+const ENV_OF_FIELD: Record<string, string> = { redis: 'REDIS_URL', 'persistence.url': 'DATABASE_URL' };
+
+export const DEFAULT_DEMO_FLEET = 'fleets/demo.json';
+
+// Stand-ins for what the demo starts itself when REDIS_URL / DEMO_SIMULATOR_URL are unset,
+// so the options can be checked before anything is started.
+const OWN_REDIS_PLACEHOLDER = 'redis://127.0.0.1:6379';
+const OWN_SIMULATOR_PLACEHOLDER = 'http://127.0.0.1:0';
+
+function portProblem(raw: string | undefined, name: string): OptionProblem | null {
+  if (raw === undefined || raw === '') return null;
+  const port = Number(raw);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? null : { field: name, message: `"${raw}" is not a port number (0-65535)` };
+}
+
+/** The polling module's options for the demo's fleet (the same in the check and in the app). */
+export function demoModuleOptions(
+  settings: DemoSettings,
+  apiToken: DemoApiToken,
+  urls: { redisUrl: string; simulatorUrl: string },
+): AdaptivePollingModuleOptions {
+  return {
+    redis: urls.redisUrl,
+    queueName: settings.queueName,
+    systemJsonPath: settings.systemJsonPath,
+    // The token from ADAPTIVE_POLLING_API_TOKEN (read by the module), or the one generated for this run.
+    api: apiToken.generated ? { token: apiToken.generated } : {},
+    targets: settings.fleet.map((target) => ({
+      name: target.name,
+      type: target.type,
+      displayName: target.displayName,
+      // A token the demo's pollers send; never printed or shown in health output.
+      connection: { baseUrl: urls.simulatorUrl, token: 'demo-api-token-secret' },
+      metadata: { fleetEntry: target.entry },
+    })),
+  };
+}
+
+/**
+ * Reads and checks the whole configuration (the demo's own variables, the
+ * polling module's options with their env and system.json, persistence)
+ * without connecting to or starting anything; throws one PollingOptionsError
+ * naming every problem.
+ */
+export function readDemoSettings(env: NodeJS.ProcessEnv, apiToken: DemoApiToken): DemoSettings {
+  const problems: OptionProblem[] = [];
+  const port = portProblem(env.PORT, 'PORT');
+  if (port) problems.push(port);
+
+  const fleetPath = resolve(env.DEMO_FLEET ?? DEFAULT_DEMO_FLEET);
+  let fleet: FleetTarget[] = [];
+  try {
+    fleet = expandFleet(loadFleetFile(fleetPath));
+  } catch (error) {
+    problems.push({ field: 'DEMO_FLEET', message: error instanceof Error ? error.message : String(error) });
+  }
+
+  const settings: DemoSettings = {
+    port: port || !env.PORT ? 3000 : Number(env.PORT),
+    redisUrl: env.REDIS_URL?.trim() || null,
+    simulatorUrl: env.DEMO_SIMULATOR_URL?.trim() || null,
+    fleetPath,
+    fleet,
+    queueName: env.DEMO_QUEUE_NAME || undefined,
+    systemJsonPath: env.DEMO_SYSTEM_JSON ?? 'system.json',
+    // PostgreSQL when DATABASE_URL is set, else SQLite under ./data.
+    persistence: { url: env.DATABASE_URL, sqlitePath: env.DEMO_SQLITE_PATH || './data/adaptive-polling.sqlite' },
+  };
+  const moduleOptions = demoModuleOptions(settings, apiToken, {
+    redisUrl: settings.redisUrl ?? OWN_REDIS_PLACEHOLDER,
+    simulatorUrl: settings.simulatorUrl ?? OWN_SIMULATOR_PLACEHOLDER,
+  });
+  for (const problem of [...validateAdaptivePollingOptions(moduleOptions), ...validatePersistenceOptions(settings.persistence)]) {
+    const envName = ENV_OF_FIELD[problem.field];
+    problems.push(envName ? { ...problem, field: envName } : problem);
+  }
+  if (problems.length > 0) throw PollingOptionsError.listing(problems);
+  return settings;
+}
