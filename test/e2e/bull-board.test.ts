@@ -147,11 +147,11 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
   }
 
   it('uses the module api.token; HTTP Basic or Bearer; read-only by default', async () => {
-    const app = await boardApp({ queueName: 'board-api-token', api: { token: 'module-token' } });
+    const app = await boardApp({ queueName: 'board-api-token', api: { token: 'module-token-0123456789' } });
     try {
       expect((await queues(app)).status).toBe(401);
       expect((await queues(app, basic('wrong'))).status).toBe(401);
-      const ok = await queues(app, basic('module-token'));
+      const ok = await queues(app, basic('module-token-0123456789'));
       expect(ok.status).toBe(200);
       const board = JSON.parse(ok.body) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
       expect(board.queues.map((q) => [q.name, q.readOnlyMode])).toEqual([['board-api-token', true]]);
@@ -163,13 +163,13 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
 
   it('a board token of its own replaces the API token', async () => {
     const app = await boardApp(
-      { queueName: 'board-own-token', api: { token: 'module-token' } },
+      { queueName: 'board-own-token', api: { token: 'module-token-0123456789' } },
       AdaptivePollingBullBoardModule.forRoot({ token: 'board-only-token', route: '/ops/board' }),
     );
     try {
       const at = (authorization: string) => fetch(`${app.url}/ops/board/api/queues`, { headers: { authorization } }).then((r) => r.status);
       expect(await at(basic('board-only-token'))).toBe(200);
-      expect(await at(basic('module-token'))).toBe(401);
+      expect(await at(basic('module-token-0123456789'))).toBe(401);
     } finally {
       await app.close();
     }

@@ -1,3 +1,4 @@
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT } from '../../core/auth-failure-limiter';
 import type { OptionProblem } from '../../core/types';
 import type { AdaptivePollingModuleOptions } from '../adaptive-polling.options';
 import { ApiAuthSettings } from './api-auth-settings';
@@ -23,6 +24,8 @@ import { tokenProblem } from '../token-rules';
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
   auth: ApiAuthSettings;
+  /** Failed authentication per client address, shared by every surface behind this API's auth. */
+  authFailures: AuthFailureLimiter;
   /** Where the routes are mounted, or not served (`api: false`). */
   routes: ApiRoutes;
   healthCacheMs: number;
@@ -91,6 +94,9 @@ export function resolveApiConfig(
   const indicator = api.healthIndicator ?? {};
   const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
   const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
+  const limit = api.authFailureLimit ?? {};
+  const maxFailures = readInteger(limit.maxFailures, 'api.authFailureLimit.maxFailures', DEFAULT_AUTH_FAILURE_LIMIT.maxFailures, 1, problems);
+  const windowMs = readInteger(limit.windowMs, 'api.authFailureLimit.windowMs', DEFAULT_AUTH_FAILURE_LIMIT.windowMs, 1, problems);
 
   let auth: ApiAuthSettings | null = null;
   if (problems.length === 0) {
@@ -101,5 +107,6 @@ export function resolveApiConfig(
     else problems.push({ field: 'api', message: NO_API_AUTH });
   }
   if (problems.length > 0 || auth === null) throw new ApiConfigError(problems);
-  return { auth, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
+  const authFailures = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMIT, maxFailures, windowMs });
+  return { auth, authFailures, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
 }

@@ -3,6 +3,9 @@
 export const BOARD_REALM = 'Adaptive polling queues';
 
 export const BOARD_UNAUTHORIZED = 'Unauthorized: sign in with any user name and the adaptive polling API token as the password.\n';
+export function boardTooManyFailures(retryAfterSeconds: number): string {
+  return `Too many failed sign-ins from this address; retry in ${retryAfterSeconds} s.\n`;
+}
 export const BOARD_NOT_READY = 'Bull Board is starting; try again in a moment.\n';
 export const BOARD_WITHOUT_AUTH_WARNING = 'Bull Board is served WITHOUT authentication because the API has auth: false';
 
