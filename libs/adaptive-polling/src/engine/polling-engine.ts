@@ -135,7 +135,9 @@ export class PollingEngine {
 
     await this.targets.refresh();
     await this.registerStatic(staticTargets);
+    // The cap lives in Redis and outlives the process: without the option it is removed, not left behind.
     if (config.globalConcurrency) await this.queue.setGlobalConcurrency(config.globalConcurrency);
+    else await this.queue.removeGlobalConcurrency();
     await this.ensureJobs();
 
     if (config.runWorker) this.startWorker();
