@@ -141,8 +141,8 @@ describe('authentication on every route', () => {
 
   it('takes the token from ADAPTIVE_POLLING_API_TOKEN in the module env', async () => {
     const recorder = new PollRecorder();
-    const app = await startApi(recorder, { api: undefined, env: { ADAPTIVE_POLLING_API_TOKEN: 'token-from-env' } });
-    expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: 'token-from-env' })).status).toBe(200);
+    const app = await startApi(recorder, { api: undefined, env: { ADAPTIVE_POLLING_API_TOKEN: 'token-from-env-0123456789' } });
+    expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: 'token-from-env-0123456789' })).status).toBe(200);
     expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN })).status).toBe(401);
   });
 

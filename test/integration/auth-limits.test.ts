@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdaptivePollingBullBoardModule } from 'nestjs-adaptive-polling/bull-board';
+import { AdaptivePollingPrometheusModule, StandaloneMetricsServer } from 'nestjs-adaptive-polling/prometheus';
 import type { AdaptivePollingModuleOptions } from 'nestjs-adaptive-polling';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';
@@ -30,7 +31,7 @@ function app(options: Omit<AdaptivePollingModuleOptions, 'redis'> = {}): Promise
   return startObservedApp(
     new PollRecorder(),
     { polling: fastPolling(), targets: [], queueName: `auth-limits-${++queueSeq}`, api: { token: TOKEN }, ...options, redis: redis.url },
-    [AdaptivePollingBullBoardModule.forRoot()],
+    [AdaptivePollingBullBoardModule.forRoot(), AdaptivePollingPrometheusModule.forRoot()],
   );
 }
 
@@ -82,6 +83,18 @@ describe('failed authentication is limited per client address', () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.retryAfter)).toBeGreaterThan(0);
       expect((await status(running.url, HEALTH, bearer(TOKEN))).status).toBe(429);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it(`standalone metrics server: after ${MAX_FAILURES} wrong tokens the address gets 429`, async () => {
+    const running = await app({ metrics: { standalone: { port: 0, host: '127.0.0.1', token: TOKEN } } });
+    try {
+      const url = new URL(running.app.get(StandaloneMetricsServer).url()!);
+      const base = `${url.protocol}//${url.host}`;
+      for (let i = 0; i < MAX_FAILURES; i++) expect((await status(base, '/metrics', bearer(`wrong-token-guess-${i}`))).status).toBe(401);
+      expect((await status(base, '/metrics', bearer(TOKEN))).status).toBe(429);
     } finally {
       await running.close();
     }

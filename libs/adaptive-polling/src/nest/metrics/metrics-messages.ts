@@ -21,6 +21,10 @@ export function standaloneListening(url: string, withToken: boolean): string {
 }
 
 export const STANDALONE_UNAUTHORIZED = 'Unauthorized: send Authorization: Bearer <metrics token>\n';
+
+export function standaloneTooManyFailures(retryAfterSeconds: number): string {
+  return `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s\n`;
+}
 export const STANDALONE_NOT_FOUND = 'Not found: metrics are at /metrics\n';
 export const STANDALONE_METHOD = 'Method not allowed: use GET\n';
 
