@@ -7,7 +7,7 @@ import { startCountingProxy, type CountingProxy } from '../support/counting-prox
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { RedisProcess } from '../support/redis-process';
 
-export const RIG_TOKEN = 'reliability-token';
+export const RIG_TOKEN = 'reliability-token-0123456789';
 
 /** One demo replica with the proxy that tells which targets it has in flight. */
 export interface Replica {
