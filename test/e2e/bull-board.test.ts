@@ -155,7 +155,7 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
       expect(ok.status).toBe(200);
       const board = JSON.parse(ok.body) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
       expect(board.queues.map((q) => [q.name, q.readOnlyMode])).toEqual([['board-api-token', true]]);
-      expect((await queues(app, 'Bearer module-token')).status).toBe(200);
+      expect((await queues(app, 'Bearer module-token-0123456789')).status).toBe(200);
     } finally {
       await app.close();
     }
