@@ -74,6 +74,14 @@ describe('Bull Board in the demo', () => {
     expect(await page.content()).toContain(QUEUE);
   });
 
+  it('sends no X-Powered-By header', async () => {
+    for (const path of ['/health', '/admin/queues', '/api/monitoring/scheduler/health']) {
+      const response = await fetch(`${demo.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      await response.text();
+      expect(response.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+
   it('refuses a browser without the token with 401 and a Basic challenge', async () => {
     const context = await browser();
     const page = await context.newPage();
