@@ -49,7 +49,7 @@ export default defineConfig({
           // so a neighbour's load does not skew what they measure.
           include: [
             'test/e2e/demo-acceptance.test.ts',
-          'test/e2e/demo-configuration.test.ts',
+            'test/e2e/demo-configuration.test.ts',
             'test/e2e/reliability.test.ts',
             'test/e2e/bull-board.test.ts',
             'test/integration/bench-harness.test.ts',

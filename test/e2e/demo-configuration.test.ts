@@ -38,10 +38,13 @@ describe('the demo refuses a bad configuration by name, all at once, fast', () =
     await refused({ ADAPTIVE_POLLING_ENABLED: 'maybe' }, ['ADAPTIVE_POLLING_ENABLED']);
   });
 
-  it.each(['garbage', 'postgres://::nope', 'mysql://user:secret@db/app'])('a malformed DATABASE_URL (%s) is a configuration error, not an outage', async (url) => {
-    const output = await refused({ DATABASE_URL: url }, ['DATABASE_URL']);
-    expect(output).not.toContain('secret');
-  });
+  it.each(['garbage', 'postgres://::nope', 'mysql://user:secret@db/app'])(
+    'a malformed DATABASE_URL (%s) is a configuration error, not an outage',
+    async (url) => {
+      const output = await refused({ DATABASE_URL: url }, ['DATABASE_URL']);
+      expect(output).not.toContain('secret');
+    },
+  );
 
   it('several bad values at once: every one is named in one message', async () => {
     const output = await refused(

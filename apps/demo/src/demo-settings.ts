@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { PollingOptionsError, validateAdaptivePollingOptions, type AdaptivePollingModuleOptions, type OptionProblem } from 'nestjs-adaptive-polling';
+import {
+  PollingOptionsError,
+  validateAdaptivePollingOptions,
+  type AdaptivePollingModuleOptions,
+  type OptionProblem,
+} from 'nestjs-adaptive-polling';
 import { validatePersistenceOptions, type AdaptivePollingPersistenceOptions } from 'nestjs-adaptive-polling/persistence';
 import { expandFleet, loadFleetFile, type FleetTarget } from '@app/fleet-sim/server';
 import type { DemoApiToken } from './demo-api-token';

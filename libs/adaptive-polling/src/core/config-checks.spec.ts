@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  POSTGRES_URL_KIND,
-  REDIS_URL_KIND,
-  checkPositiveNumber,
-  collectProblems,
-  configurationError,
-  urlProblem,
-} from './config-checks';
+import { POSTGRES_URL_KIND, REDIS_URL_KIND, checkPositiveNumber, collectProblems, configurationError, urlProblem } from './config-checks';
 import { PollingOptionsError } from './errors';
 import { resolvePollingOptions } from './options';
 import type { OptionProblem } from './types';
@@ -46,7 +39,9 @@ describe('checkPositiveNumber', () => {
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5s', null])('refuses %s', (value) => {
     const problems: OptionProblem[] = [];
     checkPositiveNumber(value, 'replicas.heartbeatIntervalMs', problems);
-    expect(problems).toEqual([{ field: 'replicas.heartbeatIntervalMs', message: expect.stringMatching(/^must be a number greater than 0/) }]);
+    expect(problems).toEqual([
+      { field: 'replicas.heartbeatIntervalMs', message: expect.stringMatching(/^must be a number greater than 0/) },
+    ]);
   });
 });
 

@@ -58,7 +58,9 @@ function problemsOfError(error: unknown): OptionProblem[] | null {
   if (!(error instanceof Error)) return null;
   const problems = (error as { problems?: unknown }).problems;
   if (!Array.isArray(problems)) return null;
-  return problems.every((p) => typeof p === 'object' && p !== null && 'field' in p && 'message' in p) ? (problems as OptionProblem[]) : null;
+  return problems.every((p) => typeof p === 'object' && p !== null && 'field' in p && 'message' in p)
+    ? (problems as OptionProblem[])
+    : null;
 }
 
 /**

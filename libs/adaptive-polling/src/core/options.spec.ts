@@ -195,7 +195,9 @@ describe('per-type options', () => {
   });
 
   it('keeps a type env variable for a type nobody named yet, for when it first appears', () => {
-    const resolved = resolvePollingOptions({ env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '9s', ADAPTIVE_POLLING_MY_PVE_MAX_INTERVAL: '2m' } });
+    const resolved = resolvePollingOptions({
+      env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '9s', ADAPTIVE_POLLING_MY_PVE_MAX_INTERVAL: '2m' },
+    });
     expect(resolved.perType).toEqual({});
     expect(optionsForType(resolved, 'pve').intervals.minMs).toBe(9 * SECOND);
     expect(optionsForType(resolved, 'PVE').intervals.minMs).toBe(9 * SECOND);

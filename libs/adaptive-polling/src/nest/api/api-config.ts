@@ -95,7 +95,13 @@ export function resolveApiConfig(
   const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
   const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
   const limit = api.authFailureLimit ?? {};
-  const maxFailures = readInteger(limit.maxFailures, 'api.authFailureLimit.maxFailures', DEFAULT_AUTH_FAILURE_LIMIT.maxFailures, 1, problems);
+  const maxFailures = readInteger(
+    limit.maxFailures,
+    'api.authFailureLimit.maxFailures',
+    DEFAULT_AUTH_FAILURE_LIMIT.maxFailures,
+    1,
+    problems,
+  );
   const windowMs = readInteger(limit.windowMs, 'api.authFailureLimit.windowMs', DEFAULT_AUTH_FAILURE_LIMIT.windowMs, 1, problems);
 
   let auth: ApiAuthSettings | null = null;

@@ -8,6 +8,7 @@ import { ExpressAdapter } from '@bull-board/express';
 export class BoardExpressAdapter extends ExpressAdapter {
   constructor() {
     super();
-    this.app.disable('x-powered-by');
+    // Express's types are not a dependency of this library: only `disable` is used.
+    (this.app as unknown as { disable(setting: string): unknown }).disable('x-powered-by');
   }
 }

@@ -46,7 +46,7 @@ export class BullBoardAuthGate {
     if (access === null) return reply(response, 503, BOARD_NOT_READY);
     if (access.kind === 'open') return next();
     // A refused address is refused whatever it presents: a right guess must look like a wrong one.
-    const client = clientAddress(request as IncomingMessage & { ip?: string });
+    const client = clientAddress(request);
     const waitMs = access.failures.retryAfterMs(client);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);

@@ -25,7 +25,6 @@ import { DEFAULT_BULL_BOARD_ROUTE, type AdaptivePollingBullBoardOptions } from '
 export const BULL_BOARD_GATE = Symbol('ADAPTIVE_POLLING_BULL_BOARD_GATE');
 export const BULL_BOARD_OPTIONS = Symbol('ADAPTIVE_POLLING_BULL_BOARD_OPTIONS');
 
-
 /** How long shutdown waits for the board's queue to close (it hangs while Redis is unreachable). */
 const QUEUE_CLOSE_BOUND_MS = 2_000;
 
