@@ -58,6 +58,9 @@ describe('option changes take effect', () => {
     try {
       const capped = await start({ queueName, globalConcurrency: 2, targets: [] });
       expect(await queue.getGlobalConcurrency()).toBe(2);
+      // A process that runs no polls does not touch the workers' cap.
+      await start({ queueName, worker: false, targets: [] });
+      expect(await queue.getGlobalConcurrency()).toBe(2);
       apps.splice(apps.indexOf(capped), 1);
       await capped.close();
       await start({ queueName, targets: [] });
