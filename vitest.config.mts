@@ -57,6 +57,7 @@ export default defineConfig({
           include: [
             'test/e2e/demo-acceptance.test.ts',
             'test/e2e/demo-https.test.ts',
+            'test/e2e/demo-configuration.test.ts',
             'test/e2e/reliability.test.ts',
             'test/e2e/bull-board.test.ts',
             'test/e2e/poison-target.test.ts',

@@ -64,7 +64,7 @@ export interface ScaleResult {
   snapshotsMs: Distribution;
 }
 
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-0123456789';
 /** Uncached health requests made (and reported) before the measured ones. */
 const HEALTH_WARMUP_REQUESTS = 5;
 

@@ -6,7 +6,7 @@ import { RedisMemoryServer } from 'redis-memory-server';
 import { ADAPTIVE_POLLING_BEARER_AUTH, documentAdaptivePollingApi } from 'nestjs-adaptive-polling/swagger';
 import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
 import {
-  ApiConfigError,
+  PollingOptionsError,
   PermanentPollError,
   TransientPollError,
   type AdaptivePollingModuleOptions,
@@ -91,7 +91,11 @@ describe('authentication on every route', () => {
   it('answers 401 without a token or with a wrong one, and 200 with it', async () => {
     const recorder = new PollRecorder();
     failUntilHealed(recorder, ['parked-a', 'parked-b']);
-    const app = await startApi(recorder, { targets: [scripted('ok'), scripted('parked-a'), scripted('parked-b')] });
+    // Every route is tried with two wrong credentials: more than the default failure limit allows.
+    const app = await startApi(recorder, {
+      targets: [scripted('ok'), scripted('parked-a'), scripted('parked-b')],
+      api: { token: TOKEN, authFailureLimit: { maxFailures: 100 } },
+    });
     await parked(app, 'scripted::parked-a');
     await parked(app, 'scripted::parked-b');
 
@@ -133,7 +137,9 @@ describe('authentication on every route', () => {
   it('refuses to start with no token, no guard and no explicit auth: false', async () => {
     const recorder = new PollRecorder();
     const attempt = startScriptedApp(recorder, { redis: redis.url, queueName: 'api-refused', api: {}, env: false });
-    await expect(attempt).rejects.toBeInstanceOf(ApiConfigError);
+    // Listed with every other configuration problem, in one error.
+    await expect(attempt).rejects.toBeInstanceOf(PollingOptionsError);
+    await expect(attempt).rejects.toThrow(/Invalid adaptive polling configuration[\s\S]*- api: /);
     await expect(startScriptedApp(recorder, { redis: redis.url, queueName: 'api-refused', api: undefined, env: {} })).rejects.toThrow(
       /api\.token.*ADAPTIVE_POLLING_API_TOKEN.*api\.guard.*auth: false/s,
     );
@@ -141,8 +147,8 @@ describe('authentication on every route', () => {
 
   it('takes the token from ADAPTIVE_POLLING_API_TOKEN in the module env', async () => {
     const recorder = new PollRecorder();
-    const app = await startApi(recorder, { api: undefined, env: { ADAPTIVE_POLLING_API_TOKEN: 'token-from-env' } });
-    expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: 'token-from-env' })).status).toBe(200);
+    const app = await startApi(recorder, { api: undefined, env: { ADAPTIVE_POLLING_API_TOKEN: 'token-from-env-0123456789' } });
+    expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: 'token-from-env-0123456789' })).status).toBe(200);
     expect((await app.http.request('GET', '/api/monitoring/scheduler/health', { token: TOKEN })).status).toBe(401);
   });
 

@@ -74,6 +74,14 @@ describe('Bull Board in the demo', () => {
     expect(await page.content()).toContain(QUEUE);
   });
 
+  it('sends no X-Powered-By header', async () => {
+    for (const path of ['/health', '/admin/queues', '/api/monitoring/scheduler/health']) {
+      const response = await fetch(`${demo.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      await response.text();
+      expect(response.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+
   it('refuses a browser without the token with 401 and a Basic challenge', async () => {
     const context = await browser();
     const page = await context.newPage();
@@ -147,15 +155,15 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
   }
 
   it('uses the module api.token; HTTP Basic or Bearer; read-only by default', async () => {
-    const app = await boardApp({ queueName: 'board-api-token', api: { token: 'module-token' } });
+    const app = await boardApp({ queueName: 'board-api-token', api: { token: 'module-token-0123456789' } });
     try {
       expect((await queues(app)).status).toBe(401);
       expect((await queues(app, basic('wrong'))).status).toBe(401);
-      const ok = await queues(app, basic('module-token'));
+      const ok = await queues(app, basic('module-token-0123456789'));
       expect(ok.status).toBe(200);
       const board = JSON.parse(ok.body) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
       expect(board.queues.map((q) => [q.name, q.readOnlyMode])).toEqual([['board-api-token', true]]);
-      expect((await queues(app, 'Bearer module-token')).status).toBe(200);
+      expect((await queues(app, 'Bearer module-token-0123456789')).status).toBe(200);
     } finally {
       await app.close();
     }
@@ -163,13 +171,13 @@ describe('AdaptivePollingBullBoardModule in a host app', () => {
 
   it('a board token of its own replaces the API token', async () => {
     const app = await boardApp(
-      { queueName: 'board-own-token', api: { token: 'module-token' } },
+      { queueName: 'board-own-token', api: { token: 'module-token-0123456789' } },
       AdaptivePollingBullBoardModule.forRoot({ token: 'board-only-token', route: '/ops/board' }),
     );
     try {
       const at = (authorization: string) => fetch(`${app.url}/ops/board/api/queues`, { headers: { authorization } }).then((r) => r.status);
       expect(await at(basic('board-only-token'))).toBe(200);
-      expect(await at(basic('module-token'))).toBe(401);
+      expect(await at(basic('module-token-0123456789'))).toBe(401);
     } finally {
       await app.close();
     }

@@ -104,7 +104,7 @@ beforeAll(async () => {
     redis: redis.url,
     queueName: 'metrics-renamed',
     polling: polling(),
-    metrics: { prefix: 'acme', standalone: { port: 0, host: '127.0.0.1', token: 'scrape-token' } },
+    metrics: { prefix: 'acme', standalone: { port: 0, host: '127.0.0.1', token: 'scrape-token-0123456789' } },
     targets: [{ type: 'scripted', name: 'renamed-ok' }],
   });
   apps.push(renamed);
@@ -308,7 +308,7 @@ describe('options', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await fetch(url!, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const ok = await fetch(url!, { headers: { authorization: 'Bearer scrape-token' } });
+    const ok = await fetch(url!, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
     expect(ok.status).toBe(200);
     const f = parsePrometheusText(await ok.text());
     expect(sampleValue(f, 'acme_scheduler_targets', { instance_type: 'scripted' })).toBe(1);

@@ -7,7 +7,7 @@ import { startCountingProxy, type CountingProxy } from '../support/counting-prox
 import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { RedisProcess } from '../support/redis-process';
 
-export const RIG_TOKEN = 'reliability-token';
+export const RIG_TOKEN = 'reliability-token-0123456789';
 
 /** One demo replica, and the targets it has in flight (seen by the rig's proxy). */
 export interface Replica {

@@ -18,6 +18,7 @@ import {
 } from './scenarios';
 import { ALL_PERSISTENCE_SCENARIOS } from './persistence-scenarios';
 import { poisonTargetParked } from './poison-scenario';
+import { badConfigurationAndGuessing } from './config-auth-scenario';
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   kill9: killNineMidPoll,
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   hang: hungPollAborted,
   badinput: badInputAtStart,
   poison: poisonTargetParked,
+  config: badConfigurationAndGuessing,
 };
 
 async function main(): Promise<void> {

@@ -100,3 +100,30 @@ export function simulatorEnv(url: string, certificate: { fingerprint256: string 
   if (certificate === null) throw new Error(`the demo's pollers speak HTTPS only; ${url} serves plain HTTP`);
   return { DEMO_SIMULATOR_URL: url, DEMO_SIMULATOR_FINGERPRINT: certificate.fingerprint256 };
 }
+
+export interface DemoExit {
+  code: number | null;
+  output: string;
+  elapsedMs: number;
+}
+
+/**
+ * Runs the built demo with `env` until it exits on its own (a demo that
+ * refuses its configuration), killing it after `timeoutMs`.
+ */
+export async function runDemoToExit(env: Record<string, string>, timeoutMs = 10_000): Promise<DemoExit> {
+  const database = env.DEMO_SQLITE_PATH || env.DATABASE_URL ? {} : { DEMO_SQLITE_PATH: freshSqlitePath() };
+  const started = performance.now();
+  const child = spawn(process.execPath, [DEMO_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...database, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolveExit) => child.once('close', (exitCode) => resolveExit(exitCode)));
+  clearTimeout(timer);
+  return { code, output, elapsedMs: performance.now() - started };
+}

@@ -1,65 +1,17 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { PollingSchedulerService, formatDuration } from 'nestjs-adaptive-polling';
-import { AppModule } from './app.module';
 import { demoApiToken } from './demo-api-token';
-import { prepareDemoEnvironment } from './demo-environment';
-import { DOCS_PATH, setupSwagger } from './demo-swagger';
-import { setupObservability } from './observability';
+import { readDemoSettings } from './demo-settings';
 
 async function bootstrap(): Promise<void> {
-  const logger = new Logger('Demo');
-  const demo = await prepareDemoEnvironment(process.env);
   const apiToken = demoApiToken(process.env);
-  const app = await NestFactory.create(AppModule.register(demo, apiToken));
-  app.enableShutdownHooks();
-  await setupObservability(app, demo);
-  setupSwagger(app);
-  await app.listen(demo.port);
-  const url = await app.getUrl();
-
-  const settings = app.get(PollingSchedulerService).settings();
-  const perType = new Map<string, number>();
-  for (const t of demo.fleet) perType.set(t.type, (perType.get(t.type) ?? 0) + 1);
-  const { intervals } = settings;
-  const lines = [
-    `Adaptive polling demo is running at ${url}`,
-    `  targets: ${demo.fleet.length} (${[...perType].map(([t, n]) => `${t} ${n}`).join(', ')}) from ${demo.fleetPath}`,
-    `  policy: ${settings.enabled ? settings.policy : 'fixed (adaptive polling disabled)'}; ` +
-      `intervals min ${formatDuration(intervals.minMs)}, base ${formatDuration(intervals.baseMs)}, max ${formatDuration(intervals.maxMs)}`,
-    `  redis: ${demo.redisDescription}`,
-    `  fleet simulator: ${demo.simulatorDescription} (GET ${demo.simulatorUrl}/stats)`,
-  ];
-  for (const line of lines) logger.log(line);
-  for (const line of surfaceLines(url, apiToken.generated)) logger.log(line);
+  // Every setting is checked before anything is started or connected, and
+  // before the app's other modules load, so a bad one exits at once.
+  const settings = readDemoSettings(process.env, apiToken);
+  const { startDemoApp } = await import('./demo-app.js');
+  await startDemoApp(settings, apiToken);
 }
 
-const HEALTH_API = '/api/monitoring/scheduler/health';
-const METRICS_PATH = '/metrics';
-const BULL_BOARD_PATH = '/admin/queues';
-
-/** Where everything is, and (once, only when generated) the API token with a curl example. */
-function surfaceLines(url: string, generatedToken: string | null): string[] {
-  const base = url.replace('[::1]', 'localhost');
-  const tokenLines = generatedToken
-    ? [
-        `  API token (generated for this run because ADAPTIVE_POLLING_API_TOKEN is unset; shown only now): ${generatedToken}`,
-        `    curl -H "Authorization: Bearer ${generatedToken}" ${base}${HEALTH_API}`,
-      ]
-    : ['  API token: from ADAPTIVE_POLLING_API_TOKEN (not printed)'];
-  return [
-    ...tokenLines,
-    `  health API: GET ${base}${HEALTH_API} (Authorization: Bearer <token>)`,
-    `  management: POST ${base}/api/monitoring/breakers/:instance/reset, /dlq/retry, /dlq/:instance/retry, ` +
-      `DELETE /dlq/:instance, POST /instances/:instance/pause|resume (:instance = URL-encoded type::name)`,
-    `  API docs (Swagger UI): ${base}/${DOCS_PATH}`,
-    `  liveness (Terminus): GET ${base}/health`,
-    `  metrics (Prometheus): GET ${base}${METRICS_PATH}`,
-    `  Bull Board: ${base}${BULL_BOARD_PATH} (any user name, the API token as the password)`,
-  ];
-}
-
+// A configuration error is its message alone: no stack trace, no object dump.
 bootstrap().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -9,6 +9,7 @@
 // The module and its options
 export { AdaptivePollingModule, type AdaptivePollingAsyncRoutes } from './nest/adaptive-polling.module';
 export type { AdaptivePollingModuleOptions } from './nest/adaptive-polling.options';
+export { validateAdaptivePollingOptions } from './nest/resolved-config';
 export type { AdaptivePollingApiOptions, AdaptivePollingHealthIndicatorOptions } from './nest/api/api-options';
 export { API_TOKEN_ENV } from './nest/api/api-options';
 export { DEFAULT_API_BASE_PATH } from './nest/api/api-routes';

@@ -8,7 +8,7 @@ import { requireOptionalPeers } from './nest/optional-peers';
 requireOptionalPeers('nestjs-adaptive-polling/persistence', ['typeorm', '@nestjs/typeorm']);
 
 export { AdaptivePollingPersistenceModule } from './nest/persistence/adaptive-polling-persistence.module';
-export type { AdaptivePollingPersistenceOptions } from './nest/persistence/persistence-options';
+export { type AdaptivePollingPersistenceOptions, validatePersistenceOptions } from './nest/persistence/persistence-options';
 export {
   PersistenceQueryService,
   type AuditQuery,

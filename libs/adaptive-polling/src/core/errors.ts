@@ -1,5 +1,5 @@
 import type { OptionProblem } from './types';
-import { integrationPeersMissing, integrationWithoutPollingModule } from './messages';
+import { configurationSummary, fieldMessage, integrationPeersMissing, integrationWithoutPollingModule } from './messages';
 
 /**
  * Error classes a poller throws to say how a failure should be treated, and
@@ -56,6 +56,12 @@ export class PollingOptionsError extends Error {
     message: string,
   ) {
     super(message);
+  }
+
+  /** One error listing every problem once (a field reported by two sections shows once). */
+  static listing(problems: readonly OptionProblem[]): PollingOptionsError {
+    const unique = problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
+    return new PollingOptionsError(unique, configurationSummary(unique.map((p) => fieldMessage(p.field, p.message))));
   }
 }
 

@@ -17,6 +17,15 @@ export {
   type SystemJsonSettings,
   type TypePollingOptionsInput,
 } from './options';
+export {
+  POSTGRES_URL_KIND,
+  REDIS_URL_KIND,
+  checkPositiveNumber,
+  collectProblems,
+  configurationError,
+  urlProblem,
+  type UrlKind,
+} from './config-checks';
 export { classifyFailure, parseRetryAfter, type ClassifyOptions } from './classify';
 export { redactSecrets } from './redact';
 export { stableHash } from './hash';

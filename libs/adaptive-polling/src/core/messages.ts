@@ -68,6 +68,15 @@ export function mustBeBoolean(got: unknown): string {
   return `must be true or false (got ${showValue(got)})`;
 }
 
+/** An env switch: only these words, so a typo never flips it. */
+export function mustBeEnvBoolean(got: unknown, trueWords: readonly string[], falseWords: readonly string[]): string {
+  return `must be ${trueWords.join(', ')} (true) or ${falseWords.join(', ')} (false), any case (got ${showValue(got)})`;
+}
+
+export function intervalTooLong(limit: string, got: string): string {
+  return `must be at most ${limit} (got ${got})`;
+}
+
 export function mustBeObject(got: unknown): string {
   return `must be an object (got ${showValue(got)})`;
 }
@@ -161,6 +170,31 @@ export function systemJsonUnreadable(detail: string): string {
 export function pollingOptionsSummary(lines: readonly string[]): string {
   const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
   return `Invalid adaptive polling options (${count}):\n${lines.map((l) => `  - ${l}`).join('\n')}`;
+}
+
+export function configurationSummary(lines: readonly string[]): string {
+  const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
+  return `Invalid adaptive polling configuration (${count}):\n${lines.map((l) => `  - ${l}`).join('\n')}`;
+}
+
+// ---------------------------------------------------------------------------
+// Options: connection URLs and plain numbers
+// ---------------------------------------------------------------------------
+
+export function urlUnreadable(example: string): string {
+  return `is not a valid URL (expected ${example})`;
+}
+
+export function urlSchemeUnsupported(scheme: string, schemes: readonly string[], example: string): string {
+  return `uses the unsupported scheme ${showValue(scheme)} (supported: ${schemes.join(', ')}; e.g. ${example})`;
+}
+
+export function urlNeedsHost(example: string): string {
+  return `has no host (expected ${example})`;
+}
+
+export function mustBePositiveNumber(got: unknown): string {
+  return `must be a number greater than 0 (got ${showValue(got)})`;
 }
 
 // ---------------------------------------------------------------------------

@@ -61,7 +61,7 @@ describe('defaults', () => {
     };
     expect(defaultPollingOptions()).toEqual(expected);
     expect(DEFAULT_POLLING_OPTIONS).toEqual(expected);
-    expect(resolvePollingOptions({})).toEqual({ ...expected, perType: {} });
+    expect(resolvePollingOptions({})).toEqual({ ...expected, perType: {}, perEnvType: {} });
   });
 
   it('are fresh on every call and frozen when shared', () => {
@@ -194,8 +194,21 @@ describe('per-type options', () => {
     expect(resolved.intervals.minMs).toBe(5 * SECOND);
   });
 
-  it('ignores a type env variable for a type nobody named', () => {
-    expect(resolvePollingOptions({ env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '9s' } }).perType).toEqual({});
+  it('keeps a type env variable for a type nobody named yet, for when it first appears', () => {
+    const resolved = resolvePollingOptions({
+      env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: '9s', ADAPTIVE_POLLING_MY_PVE_MAX_INTERVAL: '2m' },
+    });
+    expect(resolved.perType).toEqual({});
+    expect(optionsForType(resolved, 'pve').intervals.minMs).toBe(9 * SECOND);
+    expect(optionsForType(resolved, 'PVE').intervals.minMs).toBe(9 * SECOND);
+    expect(optionsForType(resolved, 'my-pve').intervals).toEqual({ baseMs: 10 * SECOND, minMs: 5 * SECOND, maxMs: 2 * MINUTE });
+    expect(optionsForType(resolved, 'pbs').intervals.minMs).toBe(5 * SECOND);
+  });
+
+  it('validates a type env variable at start-up even before its type appears', () => {
+    expect(problemsOf({ env: { ADAPTIVE_POLLING_PVE_MIN_INTERVAL: 'soon' } })).toEqual([
+      { field: 'ADAPTIVE_POLLING_PVE_MIN_INTERVAL', message: expect.stringContaining('"soon" is not a duration') },
+    ]);
   });
 
   it.each([
@@ -239,13 +252,33 @@ describe('ADAPTIVE_POLLING_ENABLED truthiness', () => {
     ['true', true],
     ['yes', true],
     ['on', true],
-    ['enabled', true],
-    ['flase', true],
-    ['00', true],
+    ['Yes', true],
+    [' ON ', true],
   ])('%j -> %s', (value, expected) => {
     // Code says the opposite, so the assertion shows the env value took effect.
     const resolved = resolvePollingOptions({ code: { enabled: !expected }, env: { ADAPTIVE_POLLING_ENABLED: value } });
     expect(resolved.enabled).toBe(expected);
+  });
+
+  it.each(['maybe', 'flase', 'enabled', '00', '2', 'nope'])('%j is a problem naming the variable, not true', (value) => {
+    const problems = problemsOf({ env: { ADAPTIVE_POLLING_ENABLED: value } });
+    expect(problems).toEqual([{ field: 'ADAPTIVE_POLLING_ENABLED', message: expect.stringContaining(JSON.stringify(value)) }]);
+    expect(problems[0].message).toContain('1, true, yes, on');
+  });
+
+  it('false is the rollback switch: it turns off every type, also those enabled in code', () => {
+    const resolved = resolvePollingOptions({
+      code: { enabled: true, types: { pve: { enabled: true }, pbs: { minInterval: '6s' } } },
+      env: { ADAPTIVE_POLLING_ENABLED: 'false' },
+    });
+    expect(resolved.enabled).toBe(false);
+    expect(resolved.perType.pve.enabled).toBe(false);
+    expect(resolved.perType.pbs.enabled).toBe(false);
+  });
+
+  it('true from env leaves a type disabled in code disabled (the more specific setting wins)', () => {
+    const resolved = resolvePollingOptions({ code: { types: { pmg: { enabled: false } } }, env: { ADAPTIVE_POLLING_ENABLED: 'on' } });
+    expect(resolved.perType.pmg.enabled).toBe(false);
   });
 
   it.each(['', '   ', undefined])('%j is unset: the code value stays', (value) => {
@@ -261,6 +294,16 @@ describe('validation: one row per rule', () => {
     ['min must be > 0', { code: { minInterval: 0 } }, [['minInterval', /^must be greater than 0 \(got 0ms\)$/]]],
     ['base must be > 0', { code: { baseInterval: '0s' } }, [['baseInterval', /^must be greater than 0 \(got 0ms\)$/]]],
     ['max must be > 0', { code: { maxInterval: 0 } }, [['maxInterval', /^must be greater than 0/]]],
+    [
+      'an interval is at most 24h',
+      { env: { ADAPTIVE_POLLING_MAX_INTERVAL: '99999999h' } },
+      [['ADAPTIVE_POLLING_MAX_INTERVAL', /^must be at most 24h \(got 99999999h\)$/]],
+    ],
+    [
+      'a per-type interval is at most 24h',
+      { code: { types: { pve: { maxInterval: '24h1ms' } } } },
+      [['types.pve.maxInterval', /^must be at most 24h \(got 24h1ms\)$/]],
+    ],
     [
       'system.json value must be > 0',
       { systemJson: { adaptivePollingMaxInterval: -5 } },

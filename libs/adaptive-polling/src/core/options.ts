@@ -7,7 +7,9 @@ import {
   fieldMessage,
   minAboveMax,
   multiplierTooSmall,
+  intervalTooLong,
   mustBeBoolean,
+  mustBeEnvBoolean,
   mustBeGreaterThanZero,
   mustBeJitterFraction,
   mustBeObject,
@@ -125,8 +127,7 @@ export const POLLING_ENV = Object.freeze({
  * (type `my-pve` -> `ADAPTIVE_POLLING_MY_PVE_MIN_INTERVAL`).
  */
 export function typeEnvVariable(type: string, interval: 'base' | 'min' | 'max'): string {
-  const typeName = type.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-  return `ADAPTIVE_POLLING_${typeName}_${interval.toUpperCase()}_INTERVAL`;
+  return `ADAPTIVE_POLLING_${envTypeName(type)}_${interval.toUpperCase()}_INTERVAL`;
 }
 
 const SYSTEM_JSON = 'system.json';
@@ -137,8 +138,15 @@ const SYSTEM_JSON_KEYS = {
   maxInterval: 'adaptivePollingMaxInterval',
 } as const;
 
-/** `ADAPTIVE_POLLING_ENABLED` values that mean false (trimmed, any case); anything else means true. */
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+/** `ADAPTIVE_POLLING_ENABLED` words (trimmed, any case); anything else is a problem, so a typo of `false` never means true. */
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
+/** Upper bound of every interval: beyond a day a target is not being monitored, and larger values overflow timers. */
+export const MAX_INTERVAL_MS = 24 * 3_600_000;
+
+/** A per-type env variable, split into its type part and interval (`ADAPTIVE_POLLING_MY_PVE_MIN_INTERVAL`). */
+const TYPE_ENV_PATTERN = /^ADAPTIVE_POLLING_([A-Z0-9_]+)_(BASE|MIN|MAX)_INTERVAL$/;
 
 // ---------------------------------------------------------------------------
 // Defaults
@@ -231,10 +239,12 @@ const readDuration: Reader<number> = (raw, field) => {
 const readBoolean: Reader<boolean> = (raw) =>
   typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, message: mustBeBoolean(raw) };
 
-const readEnvBoolean: Reader<boolean> = (raw) => ({
-  ok: true,
-  value: !FALSE_WORDS.has(String(raw).trim().toLowerCase()),
-});
+const readEnvBoolean: Reader<boolean> = (raw) => {
+  const word = String(raw).trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return { ok: true, value: true };
+  if (FALSE_WORDS.includes(word)) return { ok: true, value: false };
+  return { ok: false, message: mustBeEnvBoolean(raw, TRUE_WORDS, FALSE_WORDS) };
+};
 
 const readJitter: Reader<number> = (raw) =>
   typeof raw === 'number' && raw >= 0 && raw < 1 ? { ok: true, value: raw } : { ok: false, message: mustBeJitterFraction(raw) };
@@ -376,20 +386,48 @@ export function resolvePollingOptions(sources: PollingOptionSources = {}): Resol
     checkScope(type, scope, problems);
     perTypeSourced[type] = scope;
   }
+  // Types named only by env variables: resolved and checked now, applied when such a type first appears.
+  const envTypesSourced: Record<string, SourcedScope> = {};
+  const namedEnvTypes = new Set([...typeNames].map(envTypeName));
+  for (const envType of envTypeNames(env).filter((name) => !namedEnvTypes.has(name))) {
+    const scope = resolveType(envType, undefined, global, env, readPolicy, problems);
+    checkScope(envType, scope, problems);
+    envTypesSourced[envType] = scope;
+  }
 
   if (problems.length > 0) throw optionsError(problems);
 
   const globalOptions = toTypeOptions(global, global);
   const perType: Record<string, TypePollingOptions> = {};
   for (const [type, scope] of Object.entries(perTypeSourced)) perType[type] = toTypeOptions(scope, global);
-  return { ...globalOptions, perType };
+  const perEnvType: Record<string, TypePollingOptions> = {};
+  for (const [envType, scope] of Object.entries(envTypesSourced)) perEnvType[envType] = toTypeOptions(scope, global);
+  return { ...globalOptions, perType, perEnvType };
+}
+
+/** The env spelling of a type name (`my-pve` -> `MY_PVE`), as in its env variables. */
+function envTypeName(type: string): string {
+  return type.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/** Type names (env spelling) that have an `ADAPTIVE_POLLING_<TYPE>_*_INTERVAL` variable set. */
+function envTypeNames(env: EnvironmentVariables): string[] {
+  const names = new Set<string>();
+  for (const name of Object.keys(env)) {
+    const match = TYPE_ENV_PATTERN.exec(name);
+    if (match && envValue(env, name) !== undefined) names.add(match[1]);
+  }
+  return [...names].sort();
 }
 
 /** The options one target type polls with: its own, or the global ones for a type without overrides. */
 export function optionsForType(resolved: ResolvedPollingOptions, type: string): TypePollingOptions {
   const own = Object.prototype.hasOwnProperty.call(resolved.perType, type) ? resolved.perType[type] : undefined;
   if (own !== undefined) return own;
-  const { perType: _perType, ...global } = resolved;
+  const envType = envTypeName(type);
+  const fromEnv = Object.prototype.hasOwnProperty.call(resolved.perEnvType, envType) ? resolved.perEnvType[envType] : undefined;
+  if (fromEnv !== undefined) return fromEnv;
+  const { perType: _perType, perEnvType: _perEnvType, ...global } = resolved;
   return global;
 }
 
@@ -471,8 +509,11 @@ function resolveType(
     return layer(value, envValue(env, envName), envName, readDuration, problems);
   };
 
+  const typeEnabled = layer(inherit(global.enabled), input.enabled, `${prefix}enabled`, readBoolean, problems);
+  // ADAPTIVE_POLLING_ENABLED=false is the rollback switch: it reverts every type, also one enabled in code.
+  const rolledBack = global.enabled.from === POLLING_ENV.enabled && !global.enabled.unreadable && !global.enabled.value;
   return {
-    enabled: layer(inherit(global.enabled), input.enabled, `${prefix}enabled`, readBoolean, problems),
+    enabled: rolledBack ? inherit(global.enabled) : typeEnabled,
     policy: layer(inherit(global.policy), input.policy, `${prefix}policy`, readPolicy, problems),
     intervals: { base: interval('base'), min: interval('min'), max: interval('max') },
     pollTimeout: layer(inherit(global.pollTimeout), input.pollTimeout, `${prefix}pollTimeout`, readDuration, problems),
@@ -508,10 +549,17 @@ function checkPositive(value: Sourced<number>, problems: OptionProblem[]): void 
   }
 }
 
+function checkAtMostADay(value: Sourced<number>, problems: OptionProblem[]): void {
+  if (!value.unreadable && !value.inherited && value.from !== null && value.value > MAX_INTERVAL_MS) {
+    problems.push({ field: value.from, message: intervalTooLong(formatDuration(MAX_INTERVAL_MS), formatDuration(value.value)) });
+  }
+}
+
 /** min, base and max: each > 0, min <= max, min <= base <= max. `type` null means the global options. */
 function checkScope(type: string | null, scope: SourcedScope, problems: OptionProblem[]): void {
   const { base, min, max } = scope.intervals;
   for (const value of [min, base, max, scope.pollTimeout]) checkPositive(value, problems);
+  for (const value of [min, base, max]) checkAtMostADay(value, problems);
 
   // Per type, a relation between inherited values only was already reported globally.
   const involvesOwn = (...values: Sourced<number>[]) => type === null || values.some((v) => !v.inherited);

@@ -77,6 +77,11 @@ export interface TypePollingOptions {
 export interface ResolvedPollingOptions extends TypePollingOptions {
   /** Per-type resolved options (every field filled in), keyed by target type. */
   perType: Record<string, TypePollingOptions>;
+  /**
+   * Options of types named only by their env variables (keyed by the env
+   * spelling, `MY_PVE`), for a type that first appears at run time.
+   */
+  perEnvType: Record<string, TypePollingOptions>;
 }
 
 /** One validation problem: which field (as the user wrote it) and what is wrong. */

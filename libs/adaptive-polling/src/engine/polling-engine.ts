@@ -135,7 +135,12 @@ export class PollingEngine {
 
     await this.targets.refresh();
     await this.registerStatic(staticTargets);
-    if (config.globalConcurrency) await this.queue.setGlobalConcurrency(config.globalConcurrency);
+    // The cap lives in Redis and outlives the process: a worker started without the option removes
+    // it rather than leave an old one behind. A process that runs no polls leaves it alone.
+    if (config.runWorker) {
+      if (config.globalConcurrency) await this.queue.setGlobalConcurrency(config.globalConcurrency);
+      else await this.queue.removeGlobalConcurrency();
+    }
     await this.ensureJobs();
 
     if (config.runWorker) this.startWorker();

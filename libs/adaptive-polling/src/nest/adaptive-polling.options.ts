@@ -29,7 +29,7 @@ export interface AdaptivePollingModuleOptions {
   classifier?: FailureClassifier;
   /** Polls at once in this process (default min(targets, 10)). */
   concurrency?: number;
-  /** Polls at once across every process sharing the queue (default: no cap). */
+  /** Polls at once across every process sharing the queue (default: no cap; kept in Redis, so a worker started without it removes the cap). */
   globalConcurrency?: number;
   /** BullMQ lock period in ms; the stalled check runs every half of it (default 4000; same on every replica). */
   stalledIntervalMs?: number;

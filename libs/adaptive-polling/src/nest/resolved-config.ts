@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseSystemJsonText, resolvePollingOptions } from '../core/options';
 import { createPolicyRegistry, type PolicyRegistry } from '../core/policies/registry';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
-import { PollingOptionsError } from '../core/errors';
+import { REDIS_URL_KIND, collectProblems, configurationError, urlProblem } from '../core/config-checks';
 import type { Clock, OptionProblem, RandomSource, ResolvedPollingOptions } from '../core/types';
 import {
   DEFAULT_PREFIX,
@@ -12,7 +12,11 @@ import {
   DEFAULT_STALLED_INTERVAL_MS,
   type AdaptivePollingModuleOptions,
 } from './adaptive-polling.options';
-import { DEFAULT_API_BASE_PATH, routesMismatch, type ApiRoutes } from './api/api-routes';
+import { DEFAULT_API_BASE_PATH, apiRoutesOf, routesMismatch, type ApiRoutes } from './api/api-routes';
+import { moduleEnvironment, resolveApiConfig } from './api/api-config';
+import { resolveHousekeepingOptions } from './housekeeping/housekeeping-options';
+import { resolveMetricsOptions } from './metrics/resolve-metrics-options';
+import { resolveReplicaOptions } from './replicas/replica-options';
 
 /** The module's options after defaults, system.json and env, all validated. */
 export interface ResolvedModuleConfig {
@@ -40,8 +44,10 @@ function checkPositiveInteger(value: unknown, field: string, problems: OptionPro
 }
 
 /**
- * Resolves and validates everything at start-up, collecting every problem
- * (options, env, system.json, targets) into one error.
+ * Resolves and validates everything at start-up, before any connection,
+ * collecting every problem (polling options, env, system.json, targets, the
+ * Redis URL, and the api, metrics, replicas and housekeeping sections) into
+ * one error.
  */
 export function resolveModuleConfig(
   options: AdaptivePollingModuleOptions,
@@ -50,7 +56,7 @@ export function resolveModuleConfig(
   const problems: OptionProblem[] = [];
   const mismatch = routesMismatch(routes, options.api);
   if (mismatch) problems.push(mismatch);
-  const env = options.env === false ? {} : (options.env ?? process.env);
+  const env = moduleEnvironment(options);
 
   let systemJson: unknown;
   if (options.systemJsonPath && existsSync(options.systemJsonPath)) {
@@ -79,6 +85,10 @@ export function resolveModuleConfig(
     targets.push(def);
   });
   if (!options.redis) problems.push({ field: 'redis', message: 'is required (a URL, ioredis options or a client)' });
+  else if (typeof options.redis === 'string') {
+    const problem = urlProblem(options.redis, 'redis', REDIS_URL_KIND);
+    if (problem) problems.push(problem);
+  }
   for (const field of ['concurrency', 'globalConcurrency', 'stalledIntervalMs', 'shutdownGraceMs', 'reconcileIntervalMs'] as const) {
     checkPositiveInteger(options[field], field, problems);
   }
@@ -89,27 +99,24 @@ export function resolveModuleConfig(
     }
   }
 
-  let polling: ResolvedPollingOptions | undefined;
-  try {
-    polling = resolvePollingOptions({
-      code: options.polling,
-      systemJson,
-      env,
-      knownTypes: [...new Set(targets.map((t) => t.type))],
-      knownPolicies: policies.names(),
-    });
-  } catch (error) {
-    if (error instanceof PollingOptionsError) problems.push(...error.problems);
-    else throw error;
-  }
+  const polling: ResolvedPollingOptions | undefined = collectProblems(
+    () =>
+      resolvePollingOptions({
+        code: options.polling,
+        systemJson,
+        env,
+        knownTypes: [...new Set(targets.map((t) => t.type))],
+        knownPolicies: policies.names(),
+      }),
+    problems,
+  );
+  // The other sections are resolved again by their own providers; checked here so one error lists them all.
+  collectProblems(() => resolveApiConfig(options.api === false ? { auth: false } : options.api, env, routes), problems);
+  collectProblems(() => resolveMetricsOptions(options.metrics), problems);
+  collectProblems(() => resolveReplicaOptions(options.replicas), problems);
+  collectProblems(() => resolveHousekeepingOptions(options.housekeeping), problems);
 
-  if (problems.length > 0 || !polling) {
-    throw new PollingOptionsError(
-      problems,
-      `Invalid adaptive polling configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n'),
-    );
-  }
+  if (problems.length > 0 || !polling) throw configurationError(problems);
 
   return {
     module: options,
@@ -125,4 +132,16 @@ export function resolveModuleConfig(
     random: options.random ?? Math.random,
     routes,
   };
+}
+
+/**
+ * Every problem of the module's options, found without connecting to
+ * anything (empty when they are fine): for an app that checks all of its
+ * configuration before it starts (see the demo).
+ */
+export function validateAdaptivePollingOptions(options: AdaptivePollingModuleOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  const routes = collectProblems(() => apiRoutesOf(options.api), problems);
+  if (routes) collectProblems(() => resolveModuleConfig(options, routes), problems);
+  return problems;
 }

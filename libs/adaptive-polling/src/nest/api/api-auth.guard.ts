@@ -1,4 +1,6 @@
 import {
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
   Logger,
@@ -11,7 +13,15 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ADAPTIVE_POLLING_API_CONFIG, ApiConfigError, type ResolvedApiConfig } from './api-config';
-import { API_WITHOUT_AUTH_WARNING, MALFORMED_AUTHORIZATION, MISSING_BEARER, WRONG_BEARER, hostGuardUnresolvable } from './api-messages';
+import {
+  API_WITHOUT_AUTH_WARNING,
+  MALFORMED_AUTHORIZATION,
+  MISSING_BEARER,
+  WRONG_BEARER,
+  hostGuardUnresolvable,
+  tooManyAuthFailures,
+} from './api-messages';
+import { clientAddress, type AddressedRequest } from '../client-address';
 import { ACTOR_ANONYMOUS, ACTOR_TOKEN, OPERATOR_ACTOR, actorFromUser, type ApiRequest } from './operator-actor';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
@@ -20,6 +30,11 @@ const REALM = 'Bearer realm="adaptive-polling"';
 interface HeaderSettable {
   setHeader?: (name: string, value: string) => unknown;
   header?: (name: string, value: string) => unknown;
+}
+
+function setHeader(response: HeaderSettable, name: string, value: string): void {
+  if (typeof response?.setHeader === 'function') response.setHeader(name, value);
+  else if (typeof response?.header === 'function') response.header(name, value);
 }
 
 /**
@@ -47,33 +62,50 @@ export class ApiAuthGate implements OnModuleInit {
 
   async authorize(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<ApiRequest>();
-    const { auth } = this.config;
+    const request = http.getRequest<ApiRequest & AddressedRequest>();
+    const { auth, authFailures } = this.config;
     if (auth.mode === 'none') {
       request[OPERATOR_ACTOR] = ACTOR_ANONYMOUS;
       return true;
     }
+    // A refused address is refused whatever it presents: a right guess must look like a wrong one.
+    const client = clientAddress(request);
+    this.refuseWhileLimited(http.getResponse(), authFailures.retryAfterMs(client));
     if (auth.mode === 'guard') {
       const guard = this.hostGuard;
       if (!guard) return false;
-      const verdict = guard.canActivate(context);
-      const allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
+      let allowed = false;
+      try {
+        const verdict = guard.canActivate(context);
+        allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
+      } finally {
+        if (!allowed) authFailures.recordFailure(client);
+      }
       if (allowed) request[OPERATOR_ACTOR] = actorFromUser(request.user);
       return allowed;
     }
+    // No credentials at all guess nothing: not counted.
     const header = request.headers?.authorization;
     if (header === undefined || header === '') this.refuse(http.getResponse(), MISSING_BEARER);
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!match) this.refuse(http.getResponse(), MALFORMED_AUTHORIZATION);
-    if (!auth.matchesToken(match[1])) this.refuse(http.getResponse(), WRONG_BEARER, 'invalid_token');
+    if (!match || !auth.matchesToken(match[1])) {
+      authFailures.recordFailure(client);
+      if (!match) this.refuse(http.getResponse(), MALFORMED_AUTHORIZATION);
+      this.refuse(http.getResponse(), WRONG_BEARER, 'invalid_token');
+    }
     request[OPERATOR_ACTOR] = ACTOR_TOKEN;
     return true;
   }
 
+  private refuseWhileLimited(response: HeaderSettable, retryAfterMs: number): void {
+    if (retryAfterMs <= 0) return;
+    const seconds = Math.ceil(retryAfterMs / 1000);
+    setHeader(response, 'Retry-After', String(seconds));
+    throw new HttpException(tooManyAuthFailures(seconds), HttpStatus.TOO_MANY_REQUESTS);
+  }
+
   private refuse(response: HeaderSettable, message: string, error?: string): never {
-    const value = error ? `${REALM}, error="${error}"` : REALM;
-    if (typeof response?.setHeader === 'function') response.setHeader('WWW-Authenticate', value);
-    else if (typeof response?.header === 'function') response.header('WWW-Authenticate', value);
+    setHeader(response, 'WWW-Authenticate', error ? `${REALM}, error="${error}"` : REALM);
     throw new UnauthorizedException(message);
   }
 

@@ -30,17 +30,26 @@ describe('resolveApiConfig', () => {
   });
 
   it('uses api.token, else the env token, and checks it in constant time', () => {
-    const fromCode = resolveApiConfig({ token: 'code-token' }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token' });
+    const fromCode = resolveApiConfig({ token: 'code-token-0123456789' }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token-0123456789' });
     expect(fromCode.auth.mode).toBe('token');
     expect(fromCode.auth.tokenSource).toBe('api.token');
-    expect(fromCode.auth.matchesToken('code-token')).toBe(true);
-    expect(fromCode.auth.matchesToken('env-token')).toBe(false);
-    expect(fromCode.auth.matchesToken('code-token-longer')).toBe(false);
+    expect(fromCode.auth.matchesToken('code-token-0123456789')).toBe(true);
+    expect(fromCode.auth.matchesToken('env-token-0123456789')).toBe(false);
+    expect(fromCode.auth.matchesToken('code-token-0123456789-longer')).toBe(false);
     expect(fromCode.auth.matchesToken('')).toBe(false);
 
-    const fromEnv = resolveApiConfig({}, { ADAPTIVE_POLLING_API_TOKEN: ' env-token\n' });
+    const fromEnv = resolveApiConfig({}, { ADAPTIVE_POLLING_API_TOKEN: ' env-token-0123456789\n' });
     expect(fromEnv.auth.tokenSource).toBe('ADAPTIVE_POLLING_API_TOKEN');
-    expect(fromEnv.auth.matchesToken('env-token')).toBe(true);
+    expect(fromEnv.auth.matchesToken('env-token-0123456789')).toBe(true);
+  });
+
+  it('refuses a token shorter than 16 characters, naming where it came from and not echoing it', () => {
+    const fromCode = refusal(() => resolveApiConfig({ token: 'x' }, {}));
+    expect(fromCode.problems).toEqual([{ field: 'api.token', message: expect.stringContaining('at least 16') }]);
+    const fromEnv = refusal(() => resolveApiConfig({}, { ADAPTIVE_POLLING_API_TOKEN: 'fifteen-chars15' }));
+    expect(fromEnv.problems).toEqual([{ field: 'ADAPTIVE_POLLING_API_TOKEN', message: expect.stringContaining('15 characters') }]);
+    expect(fromEnv.message).not.toContain('fifteen-chars15');
+    expect(resolveApiConfig({ token: 'sixteen-chars-16' }, {}).auth.mode).toBe('token');
   });
 
   it('never reveals the token when the settings are logged or serialised', () => {
@@ -51,11 +60,11 @@ describe('resolveApiConfig', () => {
   });
 
   it('uses a host guard instead of the token, and auth: false only on purpose', () => {
-    const guarded = resolveApiConfig({ guard: HostGuard }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token' });
+    const guarded = resolveApiConfig({ guard: HostGuard }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token-0123456789' });
     expect(guarded.auth.mode).toBe('guard');
     expect(guarded.auth.guard).toBe(HostGuard);
-    expect(guarded.auth.matchesToken('env-token')).toBe(false);
-    expect(resolveApiConfig({ auth: false }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token' }).auth.mode).toBe('none');
+    expect(guarded.auth.matchesToken('env-token-0123456789')).toBe(false);
+    expect(resolveApiConfig({ auth: false }, { ADAPTIVE_POLLING_API_TOKEN: 'env-token-0123456789' }).auth.mode).toBe('none');
   });
 
   it('lists every bad value at once, without echoing a token', () => {

@@ -1,10 +1,10 @@
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT } from '../../core/auth-failure-limiter';
 import type { OptionProblem } from '../../core/types';
 import type { AdaptivePollingModuleOptions } from '../adaptive-polling.options';
 import { ApiAuthSettings } from './api-auth-settings';
 import {
   API_AUTH_VALUE,
   API_GUARD_NOT_CLASS,
-  API_TOKEN_EMPTY,
   AUTH_FALSE_CONFLICT,
   NON_NEGATIVE_INTEGER,
   NO_API_AUTH,
@@ -19,10 +19,13 @@ import {
   type AdaptivePollingApiOptions,
 } from './api-options';
 import { DEFAULT_API_BASE_PATH, type ApiRoutes } from './api-routes';
+import { tokenProblem } from '../token-rules';
 
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
   auth: ApiAuthSettings;
+  /** Failed authentication per client address, shared by every surface behind this API's auth. */
+  authFailures: AuthFailureLimiter;
   /** Where the routes are mounted, or not served (`api: false`). */
   routes: ApiRoutes;
   healthCacheMs: number;
@@ -39,8 +42,6 @@ export class ApiConfigError extends Error {
     super(apiConfigSummary(problems.map((p) => `${p.field}: ${p.message}`)));
   }
 }
-
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/; // visible ASCII, no spaces: what fits in a header
 
 function isClass(value: unknown): value is AdaptivePollingApiOptions['guard'] & object {
   return typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object';
@@ -74,13 +75,11 @@ export function resolveApiConfig(
   const problems: OptionProblem[] = [];
 
   const codeToken = api.token;
-  if (codeToken !== undefined && (typeof codeToken !== 'string' || !TOKEN_PATTERN.test(codeToken))) {
-    problems.push({ field: 'api.token', message: API_TOKEN_EMPTY });
-  }
+  const codeTokenProblem = codeToken === undefined ? null : tokenProblem(codeToken);
+  if (codeTokenProblem) problems.push({ field: 'api.token', message: codeTokenProblem });
   const envToken = (env[API_TOKEN_ENV] ?? '').trim();
-  if (envToken !== '' && !TOKEN_PATTERN.test(envToken)) {
-    problems.push({ field: API_TOKEN_ENV, message: API_TOKEN_EMPTY });
-  }
+  const envTokenProblem = envToken === '' ? null : tokenProblem(envToken);
+  if (envTokenProblem) problems.push({ field: API_TOKEN_ENV, message: envTokenProblem });
   if (api.guard !== undefined && !isClass(api.guard)) {
     problems.push({ field: 'api.guard', message: API_GUARD_NOT_CLASS });
   }
@@ -95,6 +94,15 @@ export function resolveApiConfig(
   const indicator = api.healthIndicator ?? {};
   const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
   const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
+  const limit = api.authFailureLimit ?? {};
+  const maxFailures = readInteger(
+    limit.maxFailures,
+    'api.authFailureLimit.maxFailures',
+    DEFAULT_AUTH_FAILURE_LIMIT.maxFailures,
+    1,
+    problems,
+  );
+  const windowMs = readInteger(limit.windowMs, 'api.authFailureLimit.windowMs', DEFAULT_AUTH_FAILURE_LIMIT.windowMs, 1, problems);
 
   let auth: ApiAuthSettings | null = null;
   if (problems.length === 0) {
@@ -105,5 +113,6 @@ export function resolveApiConfig(
     else problems.push({ field: 'api', message: NO_API_AUTH });
   }
   if (problems.length > 0 || auth === null) throw new ApiConfigError(problems);
-  return { auth, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
+  const authFailures = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMIT, maxFailures, windowMs });
+  return { auth, authFailures, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
 }

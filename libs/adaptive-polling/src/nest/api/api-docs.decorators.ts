@@ -7,6 +7,7 @@ import {
   ApiParam,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from './openapi';
 import { AdaptivePollingApiGuard } from './api-auth.guard';
@@ -21,13 +22,17 @@ export const ADAPTIVE_POLLING_API_TAG = 'adaptive-polling';
  */
 export const ADAPTIVE_POLLING_BEARER_AUTH = 'adaptive-polling-token';
 
-/** Tag, bearer auth (guard and docs) and the 401/403 responses shared by every route. */
+/** Tag, bearer auth (guard and docs) and the 401/403/429 responses shared by every route. */
 export function MonitoringApi(): ClassDecorator {
   return applyDecorators(
     ApiTags(ADAPTIVE_POLLING_API_TAG),
     ApiBearerAuth(ADAPTIVE_POLLING_BEARER_AUTH),
     ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing or wrong bearer token' }),
     ApiForbiddenResponse({ type: ApiErrorDto, description: 'Refused by the host guard (when api.guard is used)' }),
+    ApiTooManyRequestsResponse({
+      type: ApiErrorDto,
+      description: 'Too many failed authentications from this address (10 per 60 s by default); see Retry-After',
+    }),
     UseGuards(AdaptivePollingApiGuard),
   );
 }

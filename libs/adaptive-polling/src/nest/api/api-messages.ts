@@ -16,7 +16,11 @@ export const NO_API_AUTH =
 
 export const AUTH_FALSE_CONFLICT = 'api.auth: false (no authentication) contradicts api.token / api.guard; remove one of them';
 
-export const API_TOKEN_EMPTY = 'must be a non-empty string without spaces or control characters';
+/** 429 after too many failed attempts from one address. */
+export function tooManyAuthFailures(retryAfterSeconds: number): string {
+  return `too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`;
+}
+
 export const API_GUARD_NOT_CLASS = 'must be a guard class (a CanActivate provider), not an instance';
 export const API_AUTH_VALUE = 'only `false` is accepted (to serve the routes without authentication on purpose)';
 export const NON_NEGATIVE_INTEGER = 'must be a whole number >= 0';

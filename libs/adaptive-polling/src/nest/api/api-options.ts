@@ -31,6 +31,12 @@ export interface AdaptivePollingApiOptions {
   guard?: Type<CanActivate>;
   /** Set `auth: false` on purpose to serve the routes without authentication. */
   auth?: false;
+  /**
+   * Failed authentication allowed per client address (REST API and Bull
+   * Board together): after `maxFailures` failures within `windowMs` of the
+   * first, the address gets 429 until the window ends (default 10 per 60000 ms).
+   */
+  authFailureLimit?: { maxFailures?: number; windowMs?: number };
   /** How long the scheduler health document is reused, ms (default 1000; 0 = never). */
   healthCacheMs?: number;
   /** The Terminus health indicator's thresholds. */

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { ExpressAdapter } from '@bull-board/express';
+import { BoardExpressAdapter } from './board-express-adapter';
 import { BullBoardAuthGate } from './bull-board-auth';
 import { DEFAULT_BULL_BOARD_ROUTE, DEFAULT_BULL_BOARD_TITLE, type AdaptivePollingBullBoardOptions } from './bull-board-options';
 import { BULL_BOARD_GATE, BULL_BOARD_OPTIONS, PollingQueueBoard } from './polling-queue-board';
@@ -24,7 +24,7 @@ export class AdaptivePollingBullBoardModule {
       imports: [
         BullBoardModule.forRoot({
           route: options.route ?? DEFAULT_BULL_BOARD_ROUTE,
-          adapter: ExpressAdapter,
+          adapter: BoardExpressAdapter,
           middleware: gate.middleware,
           boardOptions: { uiConfig: { boardTitle: options.title ?? DEFAULT_BULL_BOARD_TITLE } },
         }),

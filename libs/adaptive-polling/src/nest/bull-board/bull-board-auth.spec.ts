@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { AuthFailureLimiter } from '../../core/auth-failure-limiter';
 import { TokenMatcher } from '../token-matcher';
 import { BullBoardAuthGate, presentedSecret } from './bull-board-auth';
 
@@ -39,13 +40,13 @@ describe('presentedSecret', () => {
 });
 
 describe('BullBoardAuthGate', () => {
-  const matcher = new TokenMatcher('board-token');
+  const matcher = new TokenMatcher('board-token-0123456789');
   const gate = new BullBoardAuthGate();
-  gate.configure({ kind: 'secret', matches: (c) => matcher.matches(c) });
+  gate.configure({ kind: 'secret', matches: (c) => matcher.matches(c), failures: new AuthFailureLimiter() });
 
   it('lets the right password through and refuses others with a Basic challenge', () => {
-    expect(run(gate, basic('ops', 'board-token')).passed).toBe(true);
-    for (const authorization of [undefined, basic('ops', 'wrong'), basic('ops', 'board-token-and-more'), 'Bearer nope']) {
+    expect(run(gate, basic('ops', 'board-token-0123456789')).passed).toBe(true);
+    for (const authorization of [undefined, basic('ops', 'wrong'), basic('ops', 'board-token-0123456789-and-more'), 'Bearer nope']) {
       const result = run(gate, authorization);
       expect(result.passed).toBe(false);
       expect(result.status).toBe(401);
@@ -54,7 +55,7 @@ describe('BullBoardAuthGate', () => {
   });
 
   it('answers 503 before it is configured, and lets everyone in when open on purpose', () => {
-    expect(run(new BullBoardAuthGate(), basic('ops', 'board-token')).status).toBe(503);
+    expect(run(new BullBoardAuthGate(), basic('ops', 'board-token-0123456789')).status).toBe(503);
     const open = new BullBoardAuthGate();
     open.configure({ kind: 'open' });
     expect(run(open).passed).toBe(true);

@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BOARD_NOT_READY, BOARD_REALM, BOARD_UNAUTHORIZED } from './bull-board-messages';
+import type { AuthFailureLimiter } from '../../core/auth-failure-limiter';
+import { clientAddress } from '../client-address';
+import { BOARD_NOT_READY, BOARD_REALM, BOARD_UNAUTHORIZED, boardTooManyFailures } from './bull-board-messages';
 
-/** Who may open the board: a secret checked in constant time, or anyone (API auth: false on purpose). */
-export type BoardAccess = { kind: 'secret'; matches(candidate: string): boolean } | { kind: 'open' };
+/**
+ * Who may open the board: a secret checked in constant time (failures
+ * counted per address, with the API's when it shares the API's auth), or
+ * anyone (API auth: false on purpose).
+ */
+export type BoardAccess = { kind: 'secret'; matches(candidate: string): boolean; failures: AuthFailureLimiter } | { kind: 'open' };
 
 type Next = (error?: unknown) => void;
 
@@ -39,8 +45,18 @@ export class BullBoardAuthGate {
     const access = this.access;
     if (access === null) return reply(response, 503, BOARD_NOT_READY);
     if (access.kind === 'open') return next();
+    // A refused address is refused whatever it presents: a right guess must look like a wrong one.
+    const client = clientAddress(request);
+    const waitMs = access.failures.retryAfterMs(client);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      response.setHeader('Retry-After', String(seconds));
+      return reply(response, 429, boardTooManyFailures(seconds));
+    }
     const secret = presentedSecret(request.headers.authorization);
     if (secret !== null && access.matches(secret)) return next();
+    // A browser's first visit (no credentials) guesses nothing: only wrong secrets count.
+    if (request.headers.authorization) access.failures.recordFailure(client);
     response.setHeader('WWW-Authenticate', `Basic realm="${BOARD_REALM}", charset="UTF-8"`);
     reply(response, 401, BOARD_UNAUTHORIZED);
   };

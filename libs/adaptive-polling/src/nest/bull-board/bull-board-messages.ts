@@ -3,12 +3,17 @@
 export const BOARD_REALM = 'Adaptive polling queues';
 
 export const BOARD_UNAUTHORIZED = 'Unauthorized: sign in with any user name and the adaptive polling API token as the password.\n';
+export function boardTooManyFailures(retryAfterSeconds: number): string {
+  return `Too many failed sign-ins from this address; retry in ${retryAfterSeconds} s.\n`;
+}
 export const BOARD_NOT_READY = 'Bull Board is starting; try again in a moment.\n';
 export const BOARD_WITHOUT_AUTH_WARNING = 'Bull Board is served WITHOUT authentication because the API has auth: false';
 
 export const BOARD_NEEDS_POLLING_MODULE =
   'AdaptivePollingBullBoardModule needs AdaptivePollingModule in the same app (its configuration was not found)';
-export const BOARD_TOKEN_INVALID = 'bullBoard.token must be a non-empty string of visible ASCII characters';
+export function boardTokenInvalid(problem: string): string {
+  return `bullBoard.token ${problem}`;
+}
 export const BOARD_GUARD_NEEDS_TOKEN =
   'the API authenticates with a host guard, which Bull Board cannot use: give AdaptivePollingBullBoardModule.forRoot({ token })';
 

@@ -6,16 +6,18 @@ import { openRedis, type OwnedRedis } from '../../engine/redis-connection';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
+import { AuthFailureLimiter } from '../../core/auth-failure-limiter';
 import { TokenMatcher } from '../token-matcher';
+import { tokenProblem } from '../token-rules';
 import { BullBoardAuthGate, type BoardAccess } from './bull-board-auth';
 import {
   BOARD_GUARD_NEEDS_TOKEN,
   BOARD_NEEDS_TOKEN_WITHOUT_API,
   BOARD_NEEDS_POLLING_MODULE,
-  BOARD_TOKEN_INVALID,
   BOARD_WITHOUT_AUTH_WARNING,
   boardConfigSummary,
   boardServed,
+  boardTokenInvalid,
 } from './bull-board-messages';
 import { pollJobDataFormatter } from './poll-job-view';
 import { PollingQueueAdapter } from './polling-queue-adapter';
@@ -23,8 +25,6 @@ import { DEFAULT_BULL_BOARD_ROUTE, type AdaptivePollingBullBoardOptions } from '
 
 export const BULL_BOARD_GATE = Symbol('ADAPTIVE_POLLING_BULL_BOARD_GATE');
 export const BULL_BOARD_OPTIONS = Symbol('ADAPTIVE_POLLING_BULL_BOARD_OPTIONS');
-
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 
 /** How long shutdown waits for the board's queue to close (it hangs while Redis is unreachable). */
 const QUEUE_CLOSE_BOUND_MS = 2_000;
@@ -105,20 +105,22 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
 
   private resolveAccess(config: ResolvedModuleConfig): { access: BoardAccess; description: string } {
     const own = this.options.token;
+    const wiredApi = this.find<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG);
     if (own !== undefined) {
-      if (typeof own !== 'string' || !TOKEN_PATTERN.test(own)) throw new BullBoardConfigError([BOARD_TOKEN_INVALID]);
+      const problem = tokenProblem(own);
+      if (problem) throw new BullBoardConfigError([boardTokenInvalid(problem)]);
       const matcher = new TokenMatcher(own);
-      return { access: { kind: 'secret', matches: (c) => matcher.matches(c) }, description: 'HTTP Basic with the board token' };
+      // Failures count with the API's, so guessing on both surfaces does not double the tries.
+      const failures = wiredApi?.authFailures ?? new AuthFailureLimiter();
+      return { access: { kind: 'secret', matches: (c) => matcher.matches(c), failures }, description: 'HTTP Basic with the board token' };
     }
     // The API's resolved authentication when the API is wired, else the same rules on the module's options.
-    const api =
-      this.find<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG) ??
-      resolveApiConfig(config.module.api === false ? {} : config.module.api, moduleEnvironment(config.module));
-    const { auth } = api;
+    const api = wiredApi ?? resolveApiConfig(config.module.api === false ? {} : config.module.api, moduleEnvironment(config.module));
+    const { auth, authFailures } = api;
     if (!api.routes.served) throw new BullBoardConfigError([BOARD_NEEDS_TOKEN_WITHOUT_API]);
     if (auth.mode === 'token') {
       return {
-        access: { kind: 'secret', matches: (c) => auth.matchesToken(c) },
+        access: { kind: 'secret', matches: (c) => auth.matchesToken(c), failures: authFailures },
         description: `HTTP Basic with the API token as the password (${auth.tokenSource})`,
       };
     }

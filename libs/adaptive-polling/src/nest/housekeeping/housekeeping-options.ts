@@ -1,3 +1,7 @@
+import { checkPositiveNumber, configurationError } from '../../core/config-checks';
+import { mustBeBoolean } from '../../core/messages';
+import type { OptionProblem } from '../../core/types';
+
 /** Housekeeping tasks, each run by one replica at a time under a Redis lock. */
 export interface AdaptivePollingHousekeepingOptions {
   /** Run housekeeping in this process (default true). */
@@ -22,20 +26,29 @@ export interface ResolvedHousekeepingOptions {
 
 export const ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS = Symbol('ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS');
 
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`housekeeping.${field} must be a positive number of milliseconds (got ${String(value)})`);
-  }
-  return value;
-}
+const DEFAULTS = {
+  deadLetterSweepIntervalMs: 60_000,
+  rollupFlushIntervalMs: 300_000,
+  janitorIntervalMs: 600_000,
+  lockTtlMs: 60_000,
+} as const;
 
+/** Fills in defaults; throws one PollingOptionsError listing every problem. */
 export function resolveHousekeepingOptions(options: AdaptivePollingHousekeepingOptions = {}): ResolvedHousekeepingOptions {
+  const problems: OptionProblem[] = [];
+  const given: Partial<Record<keyof typeof DEFAULTS, unknown>> = options;
+  for (const field of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    checkPositiveNumber(given[field], `housekeeping.${field}`, problems);
+  }
+  if (options.enabled !== undefined && typeof options.enabled !== 'boolean') {
+    problems.push({ field: 'housekeeping.enabled', message: mustBeBoolean(options.enabled) });
+  }
+  if (problems.length > 0) throw configurationError(problems);
   return {
     enabled: options.enabled ?? true,
-    deadLetterSweepIntervalMs: positive(options.deadLetterSweepIntervalMs, 60_000, 'deadLetterSweepIntervalMs'),
-    rollupFlushIntervalMs: positive(options.rollupFlushIntervalMs, 300_000, 'rollupFlushIntervalMs'),
-    janitorIntervalMs: positive(options.janitorIntervalMs, 600_000, 'janitorIntervalMs'),
-    lockTtlMs: positive(options.lockTtlMs, 60_000, 'lockTtlMs'),
+    deadLetterSweepIntervalMs: options.deadLetterSweepIntervalMs ?? DEFAULTS.deadLetterSweepIntervalMs,
+    rollupFlushIntervalMs: options.rollupFlushIntervalMs ?? DEFAULTS.rollupFlushIntervalMs,
+    janitorIntervalMs: options.janitorIntervalMs ?? DEFAULTS.janitorIntervalMs,
+    lockTtlMs: options.lockTtlMs ?? DEFAULTS.lockTtlMs,
   };
 }

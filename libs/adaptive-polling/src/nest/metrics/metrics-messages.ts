@@ -5,7 +5,6 @@ export const METRICS_BOOLEAN = 'must be true, false or "auto"';
 export const STANDALONE_SHAPE = 'must be true, false or an object { port, host, token }';
 export const STANDALONE_PORT = 'must be a whole number from 0 to 65535';
 export const STANDALONE_HOST = 'must be a non-empty string';
-export const STANDALONE_TOKEN = 'must be a non-empty string of visible ASCII characters';
 
 export function metricsOptionsSummary(problems: string[]): string {
   return `Invalid adaptive polling metrics options (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
@@ -22,6 +21,10 @@ export function standaloneListening(url: string, withToken: boolean): string {
 }
 
 export const STANDALONE_UNAUTHORIZED = 'Unauthorized: send Authorization: Bearer <metrics token>\n';
+
+export function standaloneTooManyFailures(retryAfterSeconds: number): string {
+  return `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s\n`;
+}
 export const STANDALONE_NOT_FOUND = 'Not found: metrics are at /metrics\n';
 export const STANDALONE_METHOD = 'Method not allowed: use GET\n';
 

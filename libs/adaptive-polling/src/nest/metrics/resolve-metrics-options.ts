@@ -1,5 +1,6 @@
 import { PollingOptionsError } from '../../core/errors';
 import type { OptionProblem } from '../../core/types';
+import { tokenProblem } from '../token-rules';
 import { DEFAULT_PER_TARGET_LABEL_LIMIT } from './label-cardinality';
 import { DEFAULT_METRICS_PREFIX } from './metric-definitions';
 import {
@@ -8,7 +9,6 @@ import {
   STANDALONE_HOST,
   STANDALONE_PORT,
   STANDALONE_SHAPE,
-  STANDALONE_TOKEN,
   metricsOptionsSummary,
 } from './metrics-messages';
 import {
@@ -19,7 +19,6 @@ import {
 } from './metrics-options';
 
 const PREFIX_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -56,9 +55,8 @@ export function resolveMetricsOptions(options: AdaptivePollingMetricsOptions | u
     if (typeof host !== 'string' || host.trim() === '') {
       problems.push({ field: 'metrics.standalone.host', message: STANDALONE_HOST });
     }
-    if (token !== null && (typeof token !== 'string' || !TOKEN_PATTERN.test(token))) {
-      problems.push({ field: 'metrics.standalone.token', message: STANDALONE_TOKEN });
-    }
+    const problem = token === null ? null : tokenProblem(token);
+    if (problem) problems.push({ field: 'metrics.standalone.token', message: problem });
     standalone = { port: port as number, host: host as string, token: token as string | null };
   } else if (raw !== false) {
     problems.push({ field: 'metrics.standalone', message: STANDALONE_SHAPE });

@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuthFailureLimiter } from '../../core/auth-failure-limiter';
+import { clientAddress } from '../client-address';
 import { TokenMatcher } from '../token-matcher';
 import { scrapeWithDefaultRegistry } from './metrics-scrape';
-import { STANDALONE_METHOD, STANDALONE_NOT_FOUND, STANDALONE_UNAUTHORIZED, standaloneListening } from './metrics-messages';
+import {
+  STANDALONE_METHOD,
+  STANDALONE_NOT_FOUND,
+  STANDALONE_UNAUTHORIZED,
+  standaloneListening,
+  standaloneTooManyFailures,
+} from './metrics-messages';
 import { PollingMetricsService } from './polling-metrics.service';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
@@ -18,6 +26,8 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
   private readonly logger = new Logger('AdaptivePollingMetrics');
   private server: Server | null = null;
   private token: TokenMatcher | null = null;
+  /** Wrong tokens per client address, limited like the API's (10 per minute). */
+  private readonly authFailures = new AuthFailureLimiter();
 
   constructor(private readonly metrics: PollingMetricsService) {}
 
@@ -58,8 +68,15 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
     if (path !== '/metrics') return send(response, 404, STANDALONE_NOT_FOUND);
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, STANDALONE_METHOD);
     if (this.token) {
+      const client = clientAddress(request);
+      const waitMs = this.authFailures.retryAfterMs(client);
+      if (waitMs > 0) {
+        response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+        return send(response, 429, standaloneTooManyFailures(Math.ceil(waitMs / 1000)));
+      }
       const match = BEARER.exec(request.headers.authorization ?? '');
       if (!match || !this.token.matches(match[1])) {
+        if (request.headers.authorization) this.authFailures.recordFailure(client);
         response.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         return send(response, 401, STANDALONE_UNAUTHORIZED);
       }

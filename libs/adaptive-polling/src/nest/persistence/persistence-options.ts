@@ -1,3 +1,6 @@
+import { POSTGRES_URL_KIND, checkPositiveNumber, collectProblems, configurationError, urlProblem } from '../../core/config-checks';
+import type { OptionProblem } from '../../core/types';
+
 /** Where what must outlive Redis is kept (dead letters, audit trail, run-time targets, rollups). */
 export interface AdaptivePollingPersistenceOptions {
   /** PostgreSQL URL (e.g. from DATABASE_URL); when absent, SQLite at `sqlitePath`. */
@@ -54,30 +57,58 @@ export interface ResolvedPersistenceOptions {
   sqliteBusyTimeoutMs: number;
 }
 
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`persistence.${field} must be a positive number (got ${String(value)})`);
-  }
-  return value;
-}
+const NUMBER_DEFAULTS = {
+  flushIntervalMs: 1_000,
+  batchSize: 100,
+  maxBufferedRecords: 10_000,
+  retryInitialDelayMs: 1_000,
+  retryMaxDelayMs: 30_000,
+  probeIntervalMs: 5_000,
+  connectTimeoutMs: 15_000,
+  sqliteBusyTimeoutMs: 200,
+} as const;
 
+/**
+ * Fills in defaults and checks every option, the URL included, before any
+ * connection: a malformed URL or another scheme than PostgreSQL's is a
+ * configuration error (one PollingOptionsError listing every problem),
+ * never an outage to wait out.
+ */
 export function resolvePersistenceOptions(options: AdaptivePollingPersistenceOptions): ResolvedPersistenceOptions {
-  const url = options.url?.trim() ? options.url.trim() : null;
-  if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
-    throw new TypeError('persistence.schema must be a plain SQL identifier (letters, digits, "_")');
+  const problems: OptionProblem[] = [];
+  if (options.url !== undefined && options.url !== null && typeof options.url !== 'string') {
+    problems.push({ field: 'persistence.url', message: 'must be a string' });
   }
+  const url = typeof options.url === 'string' && options.url.trim() ? options.url.trim() : null;
+  const urlIssue = url === null ? null : urlProblem(url, 'persistence.url', POSTGRES_URL_KIND);
+  if (urlIssue) problems.push(urlIssue);
+  if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
+    problems.push({ field: 'persistence.schema', message: 'must be a plain SQL identifier (letters, digits, "_")' });
+  }
+  const given: Partial<Record<keyof typeof NUMBER_DEFAULTS, unknown>> = options;
+  for (const field of Object.keys(NUMBER_DEFAULTS) as Array<keyof typeof NUMBER_DEFAULTS>) {
+    checkPositiveNumber(given[field], `persistence.${field}`, problems);
+  }
+  if (problems.length > 0) throw configurationError(problems);
+  const number = (field: keyof typeof NUMBER_DEFAULTS) => options[field] ?? NUMBER_DEFAULTS[field];
   return {
     url,
     sqlitePath: options.sqlitePath?.trim() ? options.sqlitePath : DEFAULT_SQLITE_PATH,
     schema: options.schema ?? null,
-    flushIntervalMs: positive(options.flushIntervalMs, 1_000, 'flushIntervalMs'),
-    batchSize: Math.floor(positive(options.batchSize, 100, 'batchSize')),
-    maxBufferedRecords: Math.floor(positive(options.maxBufferedRecords, 10_000, 'maxBufferedRecords')),
-    retryInitialDelayMs: positive(options.retryInitialDelayMs, 1_000, 'retryInitialDelayMs'),
-    retryMaxDelayMs: positive(options.retryMaxDelayMs, 30_000, 'retryMaxDelayMs'),
-    probeIntervalMs: positive(options.probeIntervalMs, 5_000, 'probeIntervalMs'),
-    connectTimeoutMs: positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs'),
-    sqliteBusyTimeoutMs: positive(options.sqliteBusyTimeoutMs, 200, 'sqliteBusyTimeoutMs'),
+    flushIntervalMs: number('flushIntervalMs'),
+    batchSize: Math.floor(number('batchSize')),
+    maxBufferedRecords: Math.floor(number('maxBufferedRecords')),
+    retryInitialDelayMs: number('retryInitialDelayMs'),
+    retryMaxDelayMs: number('retryMaxDelayMs'),
+    probeIntervalMs: number('probeIntervalMs'),
+    connectTimeoutMs: number('connectTimeoutMs'),
+    sqliteBusyTimeoutMs: number('sqliteBusyTimeoutMs'),
   };
+}
+
+/** Every problem of the persistence options, without connecting (empty when they are fine). */
+export function validatePersistenceOptions(options: AdaptivePollingPersistenceOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  collectProblems(() => resolvePersistenceOptions(options), problems);
+  return problems;
 }

@@ -1,3 +1,6 @@
+import { checkPositiveNumber, configurationError } from '../../core/config-checks';
+import type { OptionProblem } from '../../core/types';
+
 /** Replica heartbeats (seed 003): which processes sharing the queue are alive. */
 export interface AdaptivePollingReplicaOptions {
   /** This process's replica id (default `<host>-<pid>-<random>`). */
@@ -22,24 +25,33 @@ export interface ResolvedReplicaOptions {
 
 export const ADAPTIVE_POLLING_REPLICA_OPTIONS = Symbol('ADAPTIVE_POLLING_REPLICA_OPTIONS');
 
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`replicas.${field} must be a positive number of milliseconds (got ${String(value)})`);
-  }
-  return value;
-}
+const DEFAULTS = {
+  heartbeatIntervalMs: 5_000,
+  heartbeatTtlMs: 15_000,
+  shutdownMarkerTtlMs: 120_000,
+  knownReplicaRetentionMs: 3_600_000,
+} as const;
 
+/** Fills in defaults; throws one PollingOptionsError listing every problem. */
 export function resolveReplicaOptions(options: AdaptivePollingReplicaOptions = {}): ResolvedReplicaOptions {
-  const resolved = {
-    id: options.id?.trim() ? options.id.trim() : null,
-    heartbeatIntervalMs: positive(options.heartbeatIntervalMs, 5_000, 'heartbeatIntervalMs'),
-    heartbeatTtlMs: positive(options.heartbeatTtlMs, 15_000, 'heartbeatTtlMs'),
-    shutdownMarkerTtlMs: positive(options.shutdownMarkerTtlMs, 120_000, 'shutdownMarkerTtlMs'),
-    knownReplicaRetentionMs: positive(options.knownReplicaRetentionMs, 3_600_000, 'knownReplicaRetentionMs'),
-  };
-  if (resolved.heartbeatTtlMs <= resolved.heartbeatIntervalMs) {
-    throw new TypeError('replicas.heartbeatTtlMs must be longer than replicas.heartbeatIntervalMs');
+  const problems: OptionProblem[] = [];
+  const given: Partial<Record<keyof typeof DEFAULTS, unknown>> = options;
+  for (const field of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    checkPositiveNumber(given[field], `replicas.${field}`, problems);
   }
+  if (options.id !== undefined && typeof options.id !== 'string') {
+    problems.push({ field: 'replicas.id', message: 'must be a string' });
+  }
+  const resolved = {
+    id: typeof options.id === 'string' && options.id.trim() ? options.id.trim() : null,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
+    heartbeatTtlMs: options.heartbeatTtlMs ?? DEFAULTS.heartbeatTtlMs,
+    shutdownMarkerTtlMs: options.shutdownMarkerTtlMs ?? DEFAULTS.shutdownMarkerTtlMs,
+    knownReplicaRetentionMs: options.knownReplicaRetentionMs ?? DEFAULTS.knownReplicaRetentionMs,
+  };
+  if (problems.length === 0 && resolved.heartbeatTtlMs <= resolved.heartbeatIntervalMs) {
+    problems.push({ field: 'replicas.heartbeatTtlMs', message: 'must be longer than replicas.heartbeatIntervalMs' });
+  }
+  if (problems.length > 0) throw configurationError(problems);
   return resolved;
 }

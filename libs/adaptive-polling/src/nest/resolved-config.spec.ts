@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { PollingOptionsError } from '../core/errors';
+import { resolveModuleConfig, validateAdaptivePollingOptions } from './resolved-config';
+
+describe('module options: one pass over every section', () => {
+  it('names a problem in each section, the Redis URL included, in one error', () => {
+    const options = {
+      redis: 'garbage',
+      env: { ADAPTIVE_POLLING_ENABLED: 'maybe', ADAPTIVE_POLLING_MAX_INTERVAL: '99999999h' },
+      api: { token: 'short' },
+      metrics: { prefix: '1bad' },
+      replicas: { heartbeatIntervalMs: 0 },
+      housekeeping: { lockTtlMs: -1 },
+    };
+    expect(validateAdaptivePollingOptions(options).map((p) => p.field)).toEqual([
+      'redis',
+      'ADAPTIVE_POLLING_ENABLED',
+      'ADAPTIVE_POLLING_MAX_INTERVAL',
+      'api.token',
+      'metrics.prefix',
+      'replicas.heartbeatIntervalMs',
+      'housekeeping.lockTtlMs',
+    ]);
+    expect(() => resolveModuleConfig(options)).toThrow(PollingOptionsError);
+    expect(() => resolveModuleConfig(options)).toThrow(/^Invalid adaptive polling configuration \(7 problems\):/);
+  });
+
+  it.each(['http://cache:6379', 'redis//missing-colon'])('refuses the Redis URL %s', (redis) => {
+    expect(validateAdaptivePollingOptions({ redis, api: { auth: false }, env: false })).toEqual([
+      { field: 'redis', message: expect.any(String) },
+    ]);
+  });
+
+  it('accepts a good configuration', () => {
+    expect(validateAdaptivePollingOptions({ redis: 'rediss://user:pw@cache:6380/1', api: { auth: false }, env: false })).toEqual([]);
+  });
+});
