@@ -59,7 +59,7 @@ async function startOne(): Promise<void> {
     PORT: '0',
     DEMO_SQLITE_PATH: join(workDir, 'db.sqlite'),
     REDIS_URL: redis.url,
-    ADAPTIVE_POLLING_API_TOKEN: 'poison-token',
+    ADAPTIVE_POLLING_API_TOKEN: 'poison-test-api-token',
     ADAPTIVE_POLLING_MAX_INTERVAL: '10s',
     DEMO_FLEET: fleet,
     ...simulatorEnv(proxy.url, sim.tls),
