@@ -22,7 +22,7 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
  * HTTPS fleet simulator (a self-signed certificate, as a Proxmox node serves).
  */
 
-const TOKEN = 'https-e2e-token';
+const TOKEN = 'https-e2e-test-token';
 let redis: PrivateRedis;
 const demos: DemoProcess[] = [];
 const simulators: RunningFleetServer[] = [];
