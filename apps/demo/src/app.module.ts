@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdaptivePollingHealthIndicator } from 'nestjs-adaptive-polling/terminus';
 import { AdaptivePollingModule } from 'nestjs-adaptive-polling';
+import { AdaptivePollingConsoleModule } from 'nestjs-adaptive-polling/console';
 import { AdaptivePollingPersistenceModule } from 'nestjs-adaptive-polling/persistence';
 import type { DemoApiToken } from './demo-api-token';
+import { CONSOLE_PATH } from './demo-paths';
 import type { DemoEnvironment } from './demo-environment';
 import { DemoHealthController } from './demo-health.controller';
 import { DEMO_ENVIRONMENT, DemoShutdown } from './demo-shutdown';
@@ -41,6 +43,8 @@ export class AppModule {
           }),
         }),
         DemoObservabilityModule,
+        // The operator's console, behind the same API token (sign-in form or HTTP Basic).
+        AdaptivePollingConsoleModule.forRoot({ path: CONSOLE_PATH }),
         TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
       ],
       controllers: [DemoHealthController],

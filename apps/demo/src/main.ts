@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PollingSchedulerService, formatDuration } from 'nestjs-adaptive-polling';
 import { AppModule } from './app.module';
+import { CONSOLE_PATH } from './demo-paths';
 import { demoApiToken } from './demo-api-token';
 import { prepareDemoEnvironment } from './demo-environment';
 import { DOCS_PATH, setupSwagger } from './demo-swagger';
@@ -57,6 +58,7 @@ function surfaceLines(url: string, generatedToken: string | null): string[] {
     `  liveness (Terminus): GET ${base}/health`,
     `  metrics (Prometheus): GET ${base}${METRICS_PATH}`,
     `  Bull Board: ${base}${BULL_BOARD_PATH} (any user name, the API token as the password)`,
+    `  console: ${base}${CONSOLE_PATH}/ (sign in with the API token, or HTTP Basic: any user name, the token as the password)`,
   ];
 }
 
