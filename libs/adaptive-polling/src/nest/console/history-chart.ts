@@ -8,7 +8,7 @@ const COLOURS: Record<HistoryPoint['outcome'], string> = { changed: '#2f80ed', u
 function seconds(ms: number): string {
   if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)}h`;
   if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)}m`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+  return `${(ms / 1000).toFixed(ms > 0 && ms < 10_000 ? 1 : 0)}s`;
 }
 
 function clock(ms: number): string {
