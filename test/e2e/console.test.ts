@@ -334,7 +334,7 @@ describe('the operator console in the demo', () => {
   it.runIf(process.env.CONSOLE_SCREENSHOTS === '1')('writes the screenshots of the README', async () => {
     const page = await signIn(await browser());
     await page.screenshot({ path: 'docs/console-fleet.png' });
-    await page.goto(`${base}/target?key=${encodeURIComponent('pve::pve-busy')}`);
+    await page.goto(`${base}/target?key=${encodeURIComponent(DOWN)}`);
     await page.waitForSelector('body[data-loaded="true"]');
     await page.waitForSelector('#chart circle');
     await page.screenshot({ path: 'docs/console-target.png', fullPage: true });

@@ -22,8 +22,16 @@ describe('historyChartSvg', () => {
     expect(svg).toContain('<circle cx="708.0" cy="12.0"');
     expect(svg).toContain('>40s<');
     expect(svg).toContain('>0s<');
-    expect(svg).toContain('>06:00<');
+    // The axis starts at the oldest poll in the window (2 hours ago).
+    expect(svg).toContain('<circle cx="56.0" cy="147.0"');
+    expect(svg).toContain('>10:00<');
     expect(svg).toContain('>12:00<');
+  });
+
+  it('spans at least a minute, with seconds on the axis when under an hour', () => {
+    const svg = historyChartSvg([{ at: NOW - 1_000, interval: 2_000, outcome: 'changed' }], NOW, 6 * HOUR);
+    expect(svg).toContain('>11:59:00<');
+    expect(svg).toContain('>12:00:00<');
   });
 
   it('says so when nothing was polled in the window', () => {

@@ -11,26 +11,31 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms > 0 && ms < 10_000 ? 1 : 0)}s`;
 }
 
-function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16);
+/** The chart spans the polls it has (at least this long), up to the whole window. */
+const MIN_SPAN_MS = 60_000;
+
+function clock(ms: number, withSeconds: boolean): string {
+  return new Date(ms).toISOString().slice(11, withSeconds ? 19 : 16);
 }
 
 /**
  * The target page's chart as inline SVG: the interval chosen after each
  * poll in the window (a line), each poll's outcome as a coloured dot.
- * Pure: the window ends at `now`.
+ * Pure: the window ends at `now`; the time axis starts at the oldest poll
+ * shown, so a young history is not squeezed into the right edge.
  */
 export function historyChartSvg(points: readonly HistoryPoint[], now: number, windowMs: number): string {
-  const from = now - windowMs;
-  const shown = points.filter((p) => p.at >= from && p.at <= now);
+  const shown = points.filter((p) => p.at >= now - windowMs && p.at <= now);
   const open = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" class="chart" role="img" aria-label="interval and poll outcomes">`;
   if (shown.length === 0) {
     return `${open}<text x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle" class="empty">no polls in the last ${seconds(windowMs)}</text></svg>`;
   }
+  const from = Math.max(now - windowMs, Math.min(now - MIN_SPAN_MS, shown[0].at));
+  const spanMs = now - from;
   const maxInterval = Math.max(...shown.map((p) => p.interval), 1);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const x = (at: number) => (PAD.left + ((at - from) / windowMs) * plotW).toFixed(1);
+  const x = (at: number) => (PAD.left + ((at - from) / spanMs) * plotW).toFixed(1);
   const y = (interval: number) => (PAD.top + plotH - (interval / maxInterval) * plotH).toFixed(1);
   const parts: string[] = [open];
   for (const fraction of [0, 0.5, 1]) {
@@ -41,8 +46,8 @@ export function historyChartSvg(points: readonly HistoryPoint[], now: number, wi
     );
   }
   for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
-    const at = from + windowMs * fraction;
-    parts.push(`<text x="${x(at)}" y="${HEIGHT - 8}" text-anchor="middle" class="axis">${clock(at)}</text>`);
+    const at = from + spanMs * fraction;
+    parts.push(`<text x="${x(at)}" y="${HEIGHT - 8}" text-anchor="middle" class="axis">${clock(at, spanMs < 3_600_000)}</text>`);
   }
   parts.push(`<polyline class="interval" fill="none" points="${shown.map((p) => `${x(p.at)},${y(p.interval)}`).join(' ')}"/>`);
   for (const p of shown) {
