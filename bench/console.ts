@@ -18,7 +18,14 @@ const TARGETS = 10_000;
 const TOKEN = 'console-bench-token';
 const NAVIGATIONS = 5;
 const STREAM_MS = 20_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function main(): Promise<void> {
   buildDemo();
@@ -40,7 +47,11 @@ async function main(): Promise<void> {
   );
   const base = `${demo.url}/admin/polling`;
   const profile = mkdtempSync(join(tmpdir(), 'ap-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   try {
     const authorization = `Basic ${Buffer.from(`bench:${TOKEN}`).toString('base64')}`;
     const fleetJson = async () => {

@@ -31,7 +31,15 @@ function instance(overrides: Partial<InstanceHealth> = {}, status: Partial<Insta
   };
 }
 
-const dead = { present: true, reason: 'permanent_failure', enteredAt: null, retryAt: null, failures: 1, lastError: 'x', parkedCount: 1 } as const;
+const dead = {
+  present: true,
+  reason: 'permanent_failure',
+  enteredAt: null,
+  retryAt: null,
+  failures: 1,
+  lastError: 'x',
+  parkedCount: 1,
+} as const;
 const open = { state: 'open', failures: 3, generation: 1, openedAt: null, retryAt: null } as const;
 
 describe('consoleState', () => {
@@ -79,7 +87,19 @@ describe('fleetPage', () => {
   it('filters by type, state and a case-insensitive part of the name or display name', () => {
     expect(fleetPage(rows, { ...query, type: 'pbs' }).matching).toBe(125);
     expect(fleetPage(rows, { ...query, state: 'paused' }).rows.map((r) => r.name)).toEqual(['n0', 'n50', 'n100', 'n150', 'n200']);
-    expect(fleetPage(rows, { ...query, search: 'NODE 24' }).rows.map((r) => r.name)).toEqual(['n24', 'n240', 'n241', 'n242', 'n243', 'n244', 'n245', 'n246', 'n247', 'n248', 'n249']);
+    expect(fleetPage(rows, { ...query, search: 'NODE 24' }).rows.map((r) => r.name)).toEqual([
+      'n24',
+      'n240',
+      'n241',
+      'n242',
+      'n243',
+      'n244',
+      'n245',
+      'n246',
+      'n247',
+      'n248',
+      'n249',
+    ]);
     expect(fleetPage(rows, { ...query, type: 'pve', state: 'paused', search: 'n1' }).rows.map((r) => r.name)).toEqual(['n100', 'n150']);
   });
 

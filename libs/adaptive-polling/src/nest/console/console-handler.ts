@@ -11,7 +11,13 @@ import { isConsoleAction, runConsoleAction } from './console-actions';
 import { fleetPage, fleetQueryOf } from './console-fleet';
 import { crossSite, isHttps, readFields, redirect, send, sendHtml, sendJson } from './console-http';
 import type { ConsoleLive } from './console-live';
-import { CONSOLE_CSRF_REFUSED, CONSOLE_LOGIN_FAILED, CONSOLE_NOT_FOUND, CONSOLE_UNAUTHORIZED, CONSOLE_UNKNOWN_ACTION } from './console-messages';
+import {
+  CONSOLE_CSRF_REFUSED,
+  CONSOLE_LOGIN_FAILED,
+  CONSOLE_NOT_FOUND,
+  CONSOLE_UNAUTHORIZED,
+  CONSOLE_UNKNOWN_ACTION,
+} from './console-messages';
 import type { ResolvedConsoleOptions } from './console-options';
 import * as pages from './console-pages';
 import {
@@ -146,7 +152,13 @@ export class ConsoleHandler {
   }
 
   /** A page for a caller; one signed in with HTTP Basic gets a session here, for the CSRF token its actions need. */
-  private async page(request: Request, response: ServerResponse, caller: Caller, html: (csrf: string) => string, toFleet = false): Promise<void> {
+  private async page(
+    request: Request,
+    response: ServerResponse,
+    caller: Caller,
+    html: (csrf: string) => string,
+    toFleet = false,
+  ): Promise<void> {
     let { session } = caller;
     const headers: Record<string, string> = {};
     if (session === null) {

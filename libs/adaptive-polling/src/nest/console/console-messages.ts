@@ -1,8 +1,9 @@
 /** Every message text of the console, in one place. */
 
 export const CONSOLE_TITLE = 'Adaptive polling';
-export const CONSOLE_UNAUTHORIZED = 'Unauthorized: sign in to the console (the API token), or send HTTP Basic with the token as the password';
-export const CONSOLE_CSRF_REFUSED = 'Forbidden: a console action needs the page\'s CSRF token and a same-origin request';
+export const CONSOLE_UNAUTHORIZED =
+  'Unauthorized: sign in to the console (the API token), or send HTTP Basic with the token as the password';
+export const CONSOLE_CSRF_REFUSED = "Forbidden: a console action needs the page's CSRF token and a same-origin request";
 export const CONSOLE_LOGIN_FAILED = 'That is not the API token.';
 export const CONSOLE_NOT_FOUND = 'Not found';
 export const CONSOLE_UNKNOWN_ACTION = 'Unknown action';

@@ -11,7 +11,9 @@ describe('console session helpers', () => {
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie on the console path, Secure over HTTPS', () => {
-    expect(sessionCookie('id', '/admin/polling', 3_600_000, false)).toBe('ap_console=id; Path=/admin/polling; Max-Age=3600; HttpOnly; SameSite=Strict');
+    expect(sessionCookie('id', '/admin/polling', 3_600_000, false)).toBe(
+      'ap_console=id; Path=/admin/polling; Max-Age=3600; HttpOnly; SameSite=Strict',
+    );
     expect(sessionCookie('id', '/', 1_000, true)).toMatch(/; Secure$/);
   });
 
@@ -24,7 +26,8 @@ describe('console session helpers', () => {
   });
 
   it('tells a request from another site by its Origin, or its Referer without one', () => {
-    const request = (headers: Record<string, string>) => ({ headers: { host: 'ops.example:3000', ...headers } }) as unknown as IncomingMessage;
+    const request = (headers: Record<string, string>) =>
+      ({ headers: { host: 'ops.example:3000', ...headers } }) as unknown as IncomingMessage;
     expect(crossSite(request({ origin: 'http://ops.example:3000' }))).toBe(false);
     expect(crossSite(request({ origin: 'http://evil.example' }))).toBe(true);
     expect(crossSite(request({ origin: 'null' }))).toBe(true);

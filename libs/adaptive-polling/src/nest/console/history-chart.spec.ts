@@ -35,6 +35,8 @@ describe('historyChartSvg', () => {
   });
 
   it('says so when nothing was polled in the window', () => {
-    expect(historyChartSvg([{ at: NOW - 7 * HOUR, interval: 1, outcome: 'changed' }], NOW, 6 * HOUR)).toContain('no polls in the last 6.0h');
+    expect(historyChartSvg([{ at: NOW - 7 * HOUR, interval: 1, outcome: 'changed' }], NOW, 6 * HOUR)).toContain(
+      'no polls in the last 6.0h',
+    );
   });
 });

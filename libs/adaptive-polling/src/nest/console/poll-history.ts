@@ -36,12 +36,7 @@ export class PollHistoryStore {
 
   async append(target: string, point: HistoryPoint): Promise<void> {
     const key = this.keyOf(target);
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify(point))
-      .ltrim(key, -HISTORY_LENGTH, -1)
-      .pexpire(key, HISTORY_TTL_MS)
-      .exec();
+    await this.redis.multi().rpush(key, JSON.stringify(point)).ltrim(key, -HISTORY_LENGTH, -1).pexpire(key, HISTORY_TTL_MS).exec();
   }
 
   /** Oldest first; entries that do not parse are left out. */

@@ -118,7 +118,7 @@ export class PollingConsoleService implements OnModuleInit, BeforeApplicationShu
 
   private find<T>(token: symbol | (abstract new (...args: never[]) => T)): T | null {
     try {
-      return this.moduleRef.get<T>(token as symbol, { strict: false });
+      return this.moduleRef.get<T>(token, { strict: false });
     } catch {
       return null;
     }

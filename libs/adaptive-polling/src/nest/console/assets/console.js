@@ -7,7 +7,13 @@
   var base = body.dataset.base || '';
   var csrf = body.dataset.csrf || '';
   var STATES = ['polling', 'backing_off', 'breaker_open', 'dead_lettered', 'paused'];
-  var LABELS = { polling: 'polling', backing_off: 'backing off', breaker_open: 'breaker open', dead_lettered: 'dead-lettered', paused: 'paused' };
+  var LABELS = {
+    polling: 'polling',
+    backing_off: 'backing off',
+    breaker_open: 'breaker open',
+    dead_lettered: 'dead-lettered',
+    paused: 'paused',
+  };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -46,15 +52,28 @@
   }
 
   function stream(keys, handlers) {
-    var query = keys.map(function (k) { return 'key=' + encodeURIComponent(k); }).join('&');
+    var query = keys
+      .map(function (k) {
+        return 'key=' + encodeURIComponent(k);
+      })
+      .join('&');
     var source = new EventSource(base + '/events?' + query);
     var live = document.getElementById('live');
-    source.onopen = function () { if (live) live.className = 'live on'; };
-    source.onerror = function () { if (live) live.className = 'live'; };
+    source.onopen = function () {
+      if (live) live.className = 'live on';
+    };
+    source.onerror = function () {
+      if (live) live.className = 'live';
+    };
     for (var name in handlers) {
-      source.addEventListener(name, (function (handler) {
-        return function (event) { handler(JSON.parse(event.data)); };
-      })(handlers[name]));
+      source.addEventListener(
+        name,
+        (function (handler) {
+          return function (event) {
+            handler(JSON.parse(event.data));
+          };
+        })(handlers[name]),
+      );
     }
     return source;
   }
@@ -73,7 +92,17 @@
   setInterval(tickTimes, 1000);
 
   function timeCell(tag, attr, iso, render) {
-    var cell = el(tag, iso ? (function () { var a = {}; a[attr] = iso; return a; })() : {}, render(iso));
+    var cell = el(
+      tag,
+      iso
+        ? (function () {
+            var a = {};
+            a[attr] = iso;
+            return a;
+          })()
+        : {},
+      render(iso),
+    );
     return cell;
   }
 
@@ -86,11 +115,19 @@
     var stateSelect = document.getElementById('state');
     var range = document.getElementById('range');
     var params = new URLSearchParams(location.search);
-    var query = { q: params.get('q') || '', type: params.get('type') || '', state: params.get('state') || '', offset: Number(params.get('offset')) || 0, limit: 100 };
+    var query = {
+      q: params.get('q') || '',
+      type: params.get('type') || '',
+      state: params.get('state') || '',
+      offset: Number(params.get('offset')) || 0,
+      limit: 100,
+    };
     var source = null;
     var knownTypes = '';
     search.value = query.q;
-    STATES.forEach(function (s) { stateSelect.appendChild(el('option', { value: s }, LABELS[s])); });
+    STATES.forEach(function (s) {
+      stateSelect.appendChild(el('option', { value: s }, LABELS[s]));
+    });
     stateSelect.value = query.state;
 
     function row(r) {
@@ -118,28 +155,38 @@
       box.appendChild(el('span', { class: 'count total' }, s.total + ' targets'));
       STATES.forEach(function (state) {
         var chip = el('a', { href: '#', class: 'count ' + state, 'data-count': state }, s.states[state] + ' ' + LABELS[state]);
-        chip.onclick = function (e) { e.preventDefault(); stateSelect.value = query.state === state ? '' : state; apply(); };
+        chip.onclick = function (e) {
+          e.preventDefault();
+          stateSelect.value = query.state === state ? '' : state;
+          apply();
+        };
         box.appendChild(chip);
       });
       var types = s.types.join(',');
       if (types !== knownTypes) {
         knownTypes = types;
         typeSelect.length = 1;
-        s.types.forEach(function (t) { typeSelect.appendChild(el('option', { value: t }, t)); });
+        s.types.forEach(function (t) {
+          typeSelect.appendChild(el('option', { value: t }, t));
+        });
         typeSelect.value = query.type;
       }
     }
 
     function load() {
       var url = new URLSearchParams();
-      ['q', 'type', 'state'].forEach(function (k) { if (query[k]) url.set(k, query[k]); });
+      ['q', 'type', 'state'].forEach(function (k) {
+        if (query[k]) url.set(k, query[k]);
+      });
       if (query.offset) url.set('offset', String(query.offset));
       history.replaceState(null, '', base + '/' + (url.toString() ? '?' + url : ''));
       url.set('limit', String(query.limit));
       return getJson(base + '/api/fleet?' + url).then(function (page) {
         summary(page.summary);
         var fragment = document.createDocumentFragment();
-        page.rows.forEach(function (r) { fragment.appendChild(row(r)); });
+        page.rows.forEach(function (r) {
+          fragment.appendChild(row(r));
+        });
         tbody.textContent = '';
         tbody.appendChild(fragment);
         var last = Math.min(page.offset + page.rows.length, page.matching);
@@ -148,15 +195,20 @@
         document.getElementById('next').disabled = last >= page.matching;
         body.dataset.loaded = 'true';
         if (source) source.close();
-        source = stream(page.rows.map(function (r) { return r.key; }), {
-          rows: function (rows) {
-            rows.forEach(function (r) {
-              var old = tbody.querySelector('tr[data-key="' + CSS.escape(r.key) + '"]');
-              if (old) old.replaceWith(row(r));
-            });
+        source = stream(
+          page.rows.map(function (r) {
+            return r.key;
+          }),
+          {
+            rows: function (rows) {
+              rows.forEach(function (r) {
+                var old = tbody.querySelector('tr[data-key="' + CSS.escape(r.key) + '"]');
+                if (old) old.replaceWith(row(r));
+              });
+            },
+            summary: summary,
           },
-          summary: summary,
-        });
+        );
       });
     }
 
@@ -168,12 +220,24 @@
       load();
     }
     var typing = null;
-    search.oninput = function () { clearTimeout(typing); typing = setTimeout(apply, 250); };
+    search.oninput = function () {
+      clearTimeout(typing);
+      typing = setTimeout(apply, 250);
+    };
     typeSelect.onchange = apply;
     stateSelect.onchange = apply;
-    document.getElementById('filters').onsubmit = function (e) { e.preventDefault(); apply(); };
-    document.getElementById('prev').onclick = function () { query.offset = Math.max(0, query.offset - query.limit); load(); };
-    document.getElementById('next').onclick = function () { query.offset += query.limit; load(); };
+    document.getElementById('filters').onsubmit = function (e) {
+      e.preventDefault();
+      apply();
+    };
+    document.getElementById('prev').onclick = function () {
+      query.offset = Math.max(0, query.offset - query.limit);
+      load();
+    };
+    document.getElementById('next').onclick = function () {
+      query.offset += query.limit;
+      load();
+    };
     load();
   }
 
@@ -239,7 +303,11 @@
           headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
           body: JSON.stringify({ action: action, key: key }),
         })
-          .then(function (r) { return r.json().then(function (json) { return { status: r.status, json: json }; }); })
+          .then(function (r) {
+            return r.json().then(function (json) {
+              return { status: r.status, json: json };
+            });
+          })
           .then(function (answer) {
             var ok = answer.status < 300;
             result.textContent = ok ? action + ': done' : action + ': ' + (answer.json.message || answer.status);
@@ -248,7 +316,13 @@
           });
       };
     }
-    load().then(function () { stream([key], { rows: function () { load(); } }); });
+    load().then(function () {
+      stream([key], {
+        rows: function () {
+          load();
+        },
+      });
+    });
   }
 
   if (body.dataset.page === 'fleet') fleet();
