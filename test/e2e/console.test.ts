@@ -176,11 +176,11 @@ describe('the operator console in the demo', () => {
 
     // Filters run on the server: by state, then a search by name.
     await page.selectOption('#state', 'dead_lettered');
-    await page.waitForFunction(() => document.querySelectorAll('#fleet tbody tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#fleet tbody tr').length === 1");
     expect(await page.getAttribute('#fleet tbody tr', 'data-key')).toBe(LOCKED);
     await page.selectOption('#state', '');
     await page.fill('#search', 'busy');
-    await page.waitForFunction(() => document.querySelectorAll('#fleet tbody tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#fleet tbody tr').length === 1");
     expect(await page.getAttribute('#fleet tbody tr', 'data-key')).toBe('pve::pve-busy');
   });
 
@@ -202,7 +202,7 @@ describe('the operator console in the demo', () => {
 
   it("shows a target's state change within 5 s, without a reload", async () => {
     const page = await signIn(await browser());
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same document'));
+    await page.evaluate("window.marker = 'same document'");
     const row = `tr[data-key="${QUIET}"]`;
     expect(await page.getAttribute(row, 'data-state')).toBe('polling');
     const pause = await fetch(`${demo.url}/api/monitoring/instances/${encodeURIComponent(QUIET)}/pause`, {
@@ -213,7 +213,7 @@ describe('the operator console in the demo', () => {
     const startedAt = Date.now();
     await page.waitForSelector(`${row}[data-state="paused"]`, { timeout: 5_000 });
     expect(Date.now() - startedAt).toBeLessThan(5_000);
-    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same document');
+    expect(await page.evaluate('window.marker')).toBe('same document');
     expect(await page.textContent('[data-count="paused"]')).toBe('1 paused');
 
     await fetch(`${demo.url}/api/monitoring/instances/${encodeURIComponent(QUIET)}/resume`, {
