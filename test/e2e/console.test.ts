@@ -176,11 +176,11 @@ describe('the operator console in the demo', () => {
 
     // Filters run on the server: by state, then a search by name.
     await page.selectOption('#state', 'dead_lettered');
-    await page.waitForFunction("document.querySelectorAll('#fleet tbody tr').length === 1");
+    await expect.poll(() => page.locator('#fleet tbody tr').count(), { timeout: 5_000 }).toBe(1);
     expect(await page.getAttribute('#fleet tbody tr', 'data-key')).toBe(LOCKED);
     await page.selectOption('#state', '');
     await page.fill('#search', 'busy');
-    await page.waitForFunction("document.querySelectorAll('#fleet tbody tr').length === 1");
+    await expect.poll(() => page.locator('#fleet tbody tr').count(), { timeout: 5_000 }).toBe(1);
     expect(await page.getAttribute('#fleet tbody tr', 'data-key')).toBe('pve::pve-busy');
   });
 

@@ -47,7 +47,9 @@ export function historyChartSvg(points: readonly HistoryPoint[], now: number, wi
   }
   for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
     const at = from + spanMs * fraction;
-    parts.push(`<text x="${x(at)}" y="${HEIGHT - 8}" text-anchor="middle" class="axis">${clock(at, spanMs < 3_600_000)}</text>`);
+    // The end labels align inwards, so they are not cut off at the edges.
+    const anchor = fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle';
+    parts.push(`<text x="${x(at)}" y="${HEIGHT - 8}" text-anchor="${anchor}" class="axis">${clock(at, spanMs < 3_600_000)}</text>`);
   }
   parts.push(`<polyline class="interval" fill="none" points="${shown.map((p) => `${x(p.at)},${y(p.interval)}`).join(' ')}"/>`);
   for (const p of shown) {
