@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Injectable, type CanActivate } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { loadFleetFile, startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
+import { AdaptivePollingConsoleModule } from 'nestjs-adaptive-polling/console';
+import { startObservedApp } from '../support/observed-app';
+import { PollRecorder, fastPolling } from '../support/scripted-app';
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
@@ -331,6 +336,30 @@ describe('the operator console in the demo', () => {
     expect(resume.status).toBe(200);
   });
 
+  it("keeps each target's last polls in a capped Redis list under the queue's prefix", async () => {
+    const client = new Redis(redis.url);
+    try {
+      const key = `bull:${QUEUE}:ap:console:history:pve::pve-busy`;
+      const entries = (await client.lrange(key, 0, -1)).map(
+        (text) => JSON.parse(text) as { at: number; interval: number; outcome: string },
+      );
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.length).toBeLessThanOrEqual(500);
+      for (const entry of entries) {
+        expect(entry.interval).toBeGreaterThan(0);
+        expect(['changed', 'unchanged', 'failed']).toContain(entry.outcome);
+      }
+      expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort((a, b) => a - b));
+      expect(await client.pttl(key)).toBeGreaterThan(0);
+      const locked = (await client.lrange(`bull:${QUEUE}:ap:console:history:${LOCKED}`, 0, -1)).map(
+        (t) => JSON.parse(t) as { outcome: string },
+      );
+      expect(locked.map((e) => e.outcome)).toEqual(['failed', 'failed']);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it.runIf(process.env.CONSOLE_SCREENSHOTS === '1')('writes the screenshots of the README', async () => {
     const page = await signIn(await browser());
     await page.screenshot({ path: 'docs/console-fleet.png' });
@@ -338,5 +367,47 @@ describe('the operator console in the demo', () => {
     await page.waitForSelector('body[data-loaded="true"]');
     await page.waitForSelector('#chart circle');
     await page.screenshot({ path: 'docs/console-target.png', fullPage: true });
+  });
+});
+
+@Injectable()
+class AllowAllGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+describe('AdaptivePollingConsoleModule in a host app', () => {
+  it('refuses to start when the API authenticates with a host guard (no token to sign in with)', async () => {
+    await expect(
+      startObservedApp(
+        new PollRecorder(),
+        { polling: fastPolling(), targets: [], queueName: 'console-guard', redis: redis.url, api: { guard: AllowAllGuard } },
+        [AdaptivePollingConsoleModule.forRoot()],
+      ),
+    ).rejects.toThrow(/host guard/);
+  });
+
+  it('serves its path with the module api.token, and nothing at other paths', async () => {
+    const app = await startObservedApp(
+      new PollRecorder(),
+      {
+        polling: fastPolling(),
+        queueName: 'console-host',
+        redis: redis.url,
+        api: { token: 'host-token' },
+        targets: [{ type: 'scripted', name: 'one' }],
+      },
+      [AdaptivePollingConsoleModule.forRoot({ path: '/ops/console/' })],
+    );
+    try {
+      const fleet = await fetch(`${app.url}/ops/console/api/fleet`, { headers: { authorization: basic('host-token') } });
+      expect(fleet.status).toBe(200);
+      expect(await fleet.json()).toMatchObject({ summary: { total: 1 }, rows: [{ key: 'scripted::one' }] });
+      expect((await fetch(`${app.url}/ops/console/api/fleet`, { headers: { authorization: basic(TOKEN) } })).status).toBe(401);
+      expect((await fetch(`${app.url}/admin/polling/api/fleet`, { headers: { authorization: basic('host-token') } })).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
