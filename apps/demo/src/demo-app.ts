@@ -5,6 +5,7 @@ import { PollingSchedulerService, formatDuration } from 'nestjs-adaptive-polling
 import { AppModule } from './app.module';
 import type { DemoApiToken } from './demo-api-token';
 import { prepareDemoEnvironment } from './demo-environment';
+import { CONSOLE_PATH } from './demo-paths';
 import type { DemoSettings } from './demo-settings';
 import { DOCS_PATH, setupSwagger } from './demo-swagger';
 import { setupObservability } from './observability';
@@ -59,5 +60,6 @@ function surfaceLines(url: string, generatedToken: string | null): string[] {
     `  liveness (Terminus): GET ${base}/health`,
     `  metrics (Prometheus): GET ${base}${METRICS_PATH}`,
     `  Bull Board: ${base}${BULL_BOARD_PATH} (any user name, the API token as the password)`,
+    `  console: ${base}${CONSOLE_PATH}/ (sign in with the API token, or HTTP Basic: any user name, the token as the password)`,
   ];
 }

@@ -87,6 +87,11 @@ export class SchedulerHealthService {
     return (await entry.text).page(page);
   }
 
+  /** The fleet-wide read the document is cut from (same cache), for views of their own (the console). */
+  fleet(): Promise<SchedulerHealthFleet> {
+    return this.current().fleet;
+  }
+
   /** Drops the cached document (after a management action): the next request reads afresh. */
   invalidate(): void {
     this.generation++;
