@@ -9,7 +9,7 @@ import { loadFleetFile, startFleetServer, type RunningFleetServer } from '@app/f
 import { AdaptivePollingConsoleModule } from 'nestjs-adaptive-polling/console';
 import { startObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';
-import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
+import { buildDemo, simulatorEnv, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 
@@ -120,13 +120,13 @@ beforeAll(async () => {
       ],
     }),
   );
-  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0, tls: false });
+  sim = await startFleetServer({ fleet: loadFleetFile(fleet), port: 0 });
   demo = await startDemo({
     PORT: '0',
     REDIS_URL: redis.url,
     ADAPTIVE_POLLING_API_TOKEN: TOKEN,
     DEMO_FLEET: fleet,
-    DEMO_SIMULATOR_URL: sim.url,
+    ...simulatorEnv(sim.url, sim.tls),
     DEMO_QUEUE_NAME: QUEUE,
     DEMO_SQLITE_PATH: join(workDir, 'db.sqlite'),
   });
@@ -388,6 +388,43 @@ describe('AdaptivePollingConsoleModule in a host app', () => {
     ).rejects.toThrow(/host guard/);
   });
 
+  it('wrong tokens on the sign-in form or by Basic count against the API failure limit: then 429, also with the right token', async () => {
+    const app = await startObservedApp(
+      new PollRecorder(),
+      {
+        polling: fastPolling(),
+        queueName: 'console-limit',
+        redis: redis.url,
+        api: { token: 'limit-console-token', authFailureLimit: { maxFailures: 3, windowMs: 60_000 } },
+        targets: [],
+      },
+      [AdaptivePollingConsoleModule.forRoot()],
+    );
+    try {
+      const form = (token: string) =>
+        fetch(`${app.url}/admin/polling/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+          body: new URLSearchParams({ token }),
+        });
+      const fleet = (token: string) => fetch(`${app.url}/admin/polling/api/fleet`, { headers: { authorization: basic(token) } });
+      expect((await form('wrong-console-token-1')).status).toBe(401);
+      expect((await fleet('wrong-console-token-2')).status).toBe(401);
+      expect((await form('wrong-console-token-3')).status).toBe(401);
+      const refused = await form('limit-console-token');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await fleet('limit-console-token')).status).toBe(429);
+      // The same count as the API's routes.
+      expect(
+        (await fetch(`${app.url}/api/monitoring/scheduler/health`, { headers: { authorization: 'Bearer limit-console-token' } })).status,
+      ).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves its path with the module api.token, and nothing at other paths', async () => {
     const app = await startObservedApp(
       new PollRecorder(),
@@ -395,17 +432,19 @@ describe('AdaptivePollingConsoleModule in a host app', () => {
         polling: fastPolling(),
         queueName: 'console-host',
         redis: redis.url,
-        api: { token: 'host-token' },
+        api: { token: 'host-console-token' },
         targets: [{ type: 'scripted', name: 'one' }],
       },
       [AdaptivePollingConsoleModule.forRoot({ path: '/ops/console/' })],
     );
     try {
-      const fleet = await fetch(`${app.url}/ops/console/api/fleet`, { headers: { authorization: basic('host-token') } });
+      const fleet = await fetch(`${app.url}/ops/console/api/fleet`, { headers: { authorization: basic('host-console-token') } });
       expect(fleet.status).toBe(200);
       expect(await fleet.json()).toMatchObject({ summary: { total: 1 }, rows: [{ key: 'scripted::one' }] });
       expect((await fetch(`${app.url}/ops/console/api/fleet`, { headers: { authorization: basic(TOKEN) } })).status).toBe(401);
-      expect((await fetch(`${app.url}/admin/polling/api/fleet`, { headers: { authorization: basic('host-token') } })).status).toBe(404);
+      expect((await fetch(`${app.url}/admin/polling/api/fleet`, { headers: { authorization: basic('host-console-token') } })).status).toBe(
+        404,
+      );
     } finally {
       await app.close();
     }

@@ -7,6 +7,8 @@ import type { AuditTrailService } from '../audit/audit-trail.service';
 import type { MonitoringActionsService } from '../api/monitoring-actions.service';
 import type { TargetsService } from '../api/targets.service';
 import { presentedSecret, type BoardAccess } from '../bull-board/bull-board-auth';
+import { boardTooManyFailures } from '../bull-board/bull-board-messages';
+import { clientAddress } from '../client-address';
 import { isConsoleAction, runConsoleAction } from './console-actions';
 import { fleetPage, fleetQueryOf } from './console-fleet';
 import { crossSite, isHttps, readFields, redirect, send, sendHtml, sendJson } from './console-http';
@@ -58,7 +60,7 @@ const ASSETS: Record<string, string> = { 'console.js': 'text/javascript; charset
 const AUDITED_FOR_TARGET = 50;
 
 type Next = (error?: unknown) => void;
-type Request = IncomingMessage & { body?: unknown };
+type Request = IncomingMessage & { body?: unknown; ip?: string };
 
 /**
  * The console's one request handler, mounted at the console path (Express
@@ -87,6 +89,15 @@ export class ConsoleHandler {
     const base = this.deps.options.path;
 
     if (method === 'GET' && path.startsWith('/assets/')) return this.asset(response, path.slice('/assets/'.length));
+    // An address over the failure limit (shared with the API's routes) gets 429 for any token it
+    // presents, the right one included: a right guess must look like a wrong one.
+    const { access } = this.deps;
+    const presentsToken = request.headers.authorization !== undefined || (path === '/login' && method === 'POST');
+    const waitMs = access.kind === 'secret' && presentsToken ? access.failures.retryAfterMs(clientAddress(request)) : 0;
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      return send(response, 429, 'text/plain; charset=utf-8', boardTooManyFailures(seconds), { 'Retry-After': String(seconds) });
+    }
     if (path === '/login') {
       if (method === 'POST') return this.login(request, response);
       return sendHtml(response, 200, pages.loginPage(base, null));
@@ -148,7 +159,9 @@ export class ConsoleHandler {
     const { access } = this.deps;
     if (access.kind === 'open') return { actor: ACTOR_CONSOLE, session: null };
     const secret = presentedSecret(request.headers.authorization);
-    return secret !== null && access.matches(secret) ? { actor: ACTOR_BASIC, session: null } : null;
+    if (secret !== null && access.matches(secret)) return { actor: ACTOR_BASIC, session: null };
+    if (request.headers.authorization !== undefined) access.failures.recordFailure(clientAddress(request));
+    return null;
   }
 
   /** A page for a caller; one signed in with HTTP Basic gets a session here, for the CSRF token its actions need. */
@@ -176,7 +189,10 @@ export class ConsoleHandler {
     const fields = await readFields(request);
     const { access } = this.deps;
     const token = typeof fields.token === 'string' ? fields.token : '';
-    if (access.kind === 'secret' && !access.matches(token)) return sendHtml(response, 401, pages.loginPage(base, CONSOLE_LOGIN_FAILED));
+    if (access.kind === 'secret' && !access.matches(token)) {
+      access.failures.recordFailure(clientAddress(request));
+      return sendHtml(response, 401, pages.loginPage(base, CONSOLE_LOGIN_FAILED));
+    }
     const { id } = await this.deps.sessions.create(ACTOR_CONSOLE, this.deps.clock());
     redirect(response, `${base}/`, { 'Set-Cookie': this.cookie(request, id) });
   }

@@ -108,7 +108,8 @@ export class PollingConsoleService implements OnModuleInit, BeforeApplicationShu
 
   private access(api: ResolvedApiConfig): BoardAccess {
     const { auth } = api;
-    if (auth.mode === 'token') return { kind: 'secret', matches: (candidate) => auth.matchesToken(candidate) };
+    // The API's failure count: guesses here and on the API's routes add up.
+    if (auth.mode === 'token') return { kind: 'secret', matches: (candidate) => auth.matchesToken(candidate), failures: api.authFailures };
     if (auth.mode === 'none') {
       this.logger.warn(CONSOLE_WITHOUT_AUTH_WARNING);
       return { kind: 'open' };
