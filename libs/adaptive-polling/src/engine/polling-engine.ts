@@ -7,6 +7,7 @@ import { optionsForType } from '../core/options';
 import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
+import { redactSecrets } from '../core/redact';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
@@ -18,7 +19,15 @@ import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-process
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
 import { pollQueueOptions } from './poll-queue-options';
 import { encodeQueuedAction } from './queued-action';
-import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
+import {
+  SHUTDOWN_REDIS_BOUND_MS,
+  closeRedis,
+  isRedisReady,
+  openRedis,
+  withinBound,
+  type OwnedRedis,
+  type RedisConnectionInput,
+} from './redis-connection';
 import { TargetStore } from './target-store';
 
 export interface EngineLogger {
@@ -91,6 +100,7 @@ export class PollingEngine {
   private commandRedis!: OwnedRedis;
   private queue!: Queue<PollJobData>;
   private worker: Worker<PollJobData> | null = null;
+  private workerRedis: OwnedRedis | null = null;
   private targets!: TargetStore;
   private operatorQueue!: OperatorQueue;
   private timers: NodeJS.Timeout[] = [];
@@ -121,16 +131,30 @@ export class PollingEngine {
     return this.worker !== null && this.worker.isRunning();
   }
 
+  /** True once start() has finished: the registry is loaded and every job exists. */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** True while the engine's command connection can reach Redis now. */
+  get isRedisReady(): boolean {
+    return this.commandRedis !== undefined && isRedisReady(this.commandRedis.client);
+  }
+
   get currentConcurrency(): number {
     return this.worker?.concurrency ?? 0;
   }
 
   async start(staticTargets: TargetDefinition[]): Promise<void> {
     const { config } = this;
-    this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands');
+    this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands', config.logger);
     this.targets = new TargetStore(this.redis, this.keys);
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
     this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
+    // Outages are told by the connection's own state line; BullMQ would print each retry's error.
+    this.queue.on('error', (error) => {
+      if (isRedisReady(this.redis)) config.logger.error(`queue error: ${redactSecrets(error.message)}`);
+    });
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -154,22 +178,29 @@ export class PollingEngine {
     this.timers = [];
     if (this.worker) {
       const closing = this.worker.close();
+      // With Redis gone a running poll cannot write its result: there is nothing to wait for.
+      const graceMs = this.isRedisReady ? this.config.shutdownGraceMs : 0;
       let graceTimer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace_over'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('grace_over'), this.config.shutdownGraceMs);
+        graceTimer = setTimeout(() => resolve('grace_over'), graceMs);
       });
       const first = await Promise.race([closing.then(() => 'closed' as const), graceOver]);
       clearTimeout(graceTimer);
       if (first === 'grace_over') {
         this.shutdown.abort();
-        await closing;
+        // Closing waits for Redis; with Redis gone the connection is dropped instead.
+        if (!this.isRedisReady) this.workerRedis?.client.disconnect();
+        if ((await withinBound(closing.then(() => true))) === undefined) this.workerRedis?.client.disconnect();
       }
       this.worker = null;
     }
     this.shutdown.abort();
-    await Promise.allSettled([...this.watches.values()]);
-    if (this.queue) await this.queue.close();
-    if (this.commandRedis?.owned) await this.commandRedis.client.quit().catch(() => undefined);
+    await withinBound(Promise.allSettled([...this.watches.values()]));
+    if (this.commandRedis && !this.isRedisReady) this.commandRedis.client.disconnect();
+    if (this.queue && (await withinBound(this.queue.close().then(() => true), SHUTDOWN_REDIS_BOUND_MS)) === undefined) {
+      this.commandRedis.client.disconnect();
+    }
+    await closeRedis(this.commandRedis);
     this.started = false;
   }
 
@@ -318,7 +349,8 @@ export class PollingEngine {
       queue: this.queue,
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
     });
-    const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
+    const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
+    this.workerRedis = workerConnection;
     this.worker = new Worker<PollJobData>(config.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
       connection: workerConnection.client,
       prefix: config.prefix,
@@ -335,7 +367,10 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
+    // While Redis is gone the connection's own outage line says it all; each retry's error is not logged.
+    this.worker.on('error', (error) => {
+      if (isRedisReady(workerConnection.client)) config.logger.error(`worker error: ${redactSecrets(error.message)}`);
+    });
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`));

@@ -19,6 +19,7 @@ import {
   type AdaptivePollingApiOptions,
 } from './api-options';
 import { DEFAULT_API_BASE_PATH, type ApiRoutes } from './api-routes';
+import { DEFAULT_ANSWER_TIMEOUT_MS } from '../answer-bound';
 
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
@@ -26,6 +27,7 @@ export interface ResolvedApiConfig {
   /** Where the routes are mounted, or not served (`api: false`). */
   routes: ApiRoutes;
   healthCacheMs: number;
+  answerTimeoutMs: number;
   healthIndicator: { maxDeadLetters: number; timeoutMs: number };
 }
 
@@ -92,6 +94,7 @@ export function resolveApiConfig(
   }
 
   const healthCacheMs = readInteger(api.healthCacheMs, 'api.healthCacheMs', DEFAULT_HEALTH_CACHE_MS, 0, problems);
+  const answerTimeoutMs = readInteger(api.answerTimeoutMs, 'api.answerTimeoutMs', DEFAULT_ANSWER_TIMEOUT_MS, 1, problems);
   const indicator = api.healthIndicator ?? {};
   const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
   const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
@@ -105,5 +108,5 @@ export function resolveApiConfig(
     else problems.push({ field: 'api', message: NO_API_AUTH });
   }
   if (problems.length > 0 || auth === null) throw new ApiConfigError(problems);
-  return { auth, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
+  return { auth, routes, healthCacheMs, answerTimeoutMs, healthIndicator: { maxDeadLetters, timeoutMs } };
 }

@@ -1,4 +1,4 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -7,9 +7,11 @@ import {
   ApiParam,
   ApiQuery,
   ApiTags,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
 } from './openapi';
 import { AdaptivePollingApiGuard } from './api-auth.guard';
+import { AnswerBoundInterceptor } from './answer-bound.interceptor';
 import { ApiErrorDto } from './monitoring-actions.dto';
 import { DEFAULT_HEALTH_PAGE_LIMIT, MAX_HEALTH_PAGE_LIMIT } from './scheduler-health.builder';
 
@@ -28,7 +30,9 @@ export function MonitoringApi(): ClassDecorator {
     ApiBearerAuth(ADAPTIVE_POLLING_BEARER_AUTH),
     ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing or wrong bearer token' }),
     ApiForbiddenResponse({ type: ApiErrorDto, description: 'Refused by the host guard (when api.guard is used)' }),
+    ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'Redis or the database did not answer in time' }),
     UseGuards(AdaptivePollingApiGuard),
+    UseInterceptors(AnswerBoundInterceptor),
   );
 }
 

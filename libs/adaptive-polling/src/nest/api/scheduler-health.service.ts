@@ -170,7 +170,14 @@ export class SchedulerHealthService {
 
   private async extras(): Promise<SchedulerHealthExtras> {
     const extras: SchedulerHealthExtras = {};
-    if (this.replicas) extras.replicas = await this.replicas.replicas();
+    if (this.replicas) {
+      try {
+        extras.replicas = await this.replicas.replicas();
+      } catch (error) {
+        // Said as such, never as an empty or guessed list.
+        extras.replicasError = error instanceof Error ? error.message : String(error);
+      }
+    }
     if (this.persistence) extras.persistence = this.persistence.status();
     return extras;
   }

@@ -3,7 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { Queue } from 'bullmq';
-import { openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { isRedisReady, openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { redactSecrets } from '../../core/redact';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
@@ -77,8 +78,13 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     this.gate.configure(access);
 
     const readOnly = this.options.readOnly ?? true;
-    this.redis = openRedis(config.module.redis, 'adaptive-polling:bull-board');
-    this.queue = new Queue(config.queueName, pollQueueOptions(this.redis.client, config.prefix));
+    const redis = openRedis(config.module.redis, 'adaptive-polling:bull-board', this.logger);
+    this.redis = redis;
+    this.queue = new Queue(config.queueName, pollQueueOptions(redis.client, config.prefix));
+    // Outages are told by the connection's own state line; BullMQ would print each retry's error.
+    this.queue.on('error', (error) => {
+      if (isRedisReady(redis.client)) this.logger.error(`queue error: ${redactSecrets(error.message)}`);
+    });
     this.board.addQueue(
       new BullMQAdapter(this.queue, {
         readOnlyMode: readOnly,

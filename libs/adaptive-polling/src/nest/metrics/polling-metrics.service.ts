@@ -20,6 +20,8 @@ import {
 } from '../extension-points';
 import type { PollingEngineHost } from '../polling-engine.host';
 import { PollingModuleRefs } from '../polling-module-refs';
+import { DependencyUnavailableError, withinAnswerBound } from '../answer-bound';
+import { UNAVAILABLE_CONTENT_TYPE, scrapeWithDefaultRegistry, type MetricsAnswer } from './metrics-scrape';
 import { DUE_SOON_WINDOW_MS } from './metric-definitions';
 import {
   ALL_INSTANCES_LABEL_VALUE,
@@ -114,6 +116,21 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   /** This app's polling metrics (not the global default registry). */
   get registry(): Registry {
     return this.set.registry;
+  }
+
+  /**
+   * One scrape of the default and polling registries, within
+   * `metrics.scrapeTimeoutMs`: 503 at once while Redis is not connected,
+   * 503 when reading the shared state takes longer.
+   */
+  async scrape(): Promise<MetricsAnswer> {
+    try {
+      const scrape = await withinAnswerBound(this.host, this.options.scrapeTimeoutMs, () => scrapeWithDefaultRegistry(this.registry));
+      return { status: 200, ...scrape };
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      return { status: 503, contentType: UNAVAILABLE_CONTENT_TYPE, body: `${error.message}\n` };
+    }
   }
 
   /** The Prometheus text of this app's polling metrics alone. */
@@ -337,16 +354,17 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   }
 
   private async readReplicas(): Promise<void> {
-    let alive = this.replicasAlive;
-    if (this.replicas) {
-      try {
-        alive = (await this.replicas.replicas()).filter((r) => r.status === 'alive').length;
-      } catch {
-        alive = null;
-      }
+    if (!this.replicas) {
+      // Without a heartbeat source, the replica answering this scrape is what is known.
+      this.set.replicasAlive.set(this.replicasAlive ?? (this.host.engine.isWorkerRunning ? 1 : 0));
+      return;
     }
-    // Without a heartbeat source, the replica answering this scrape is alive.
-    this.set.replicasAlive.set(alive ?? (this.host.engine.isWorkerRunning ? 1 : 0));
+    try {
+      this.set.replicasAlive.set((await this.replicas.replicas()).filter((r) => r.status === 'alive').length);
+    } catch {
+      // Unknown, not guessed: NaN compares false in every alert rule and shows as a gap.
+      this.set.replicasAlive.set(Number.NaN);
+    }
   }
 
   private readPersistence(): void {

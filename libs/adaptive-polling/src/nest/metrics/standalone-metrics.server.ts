@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { TokenMatcher } from '../token-matcher';
-import { scrapeWithDefaultRegistry } from './metrics-scrape';
 import { STANDALONE_METHOD, STANDALONE_NOT_FOUND, STANDALONE_UNAUTHORIZED, standaloneListening } from './metrics-messages';
 import { PollingMetricsService } from './polling-metrics.service';
 
@@ -65,7 +64,8 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
       }
     }
     try {
-      const scrape = await scrapeWithDefaultRegistry(this.metrics.registry);
+      const scrape = await this.metrics.scrape();
+      response.statusCode = scrape.status;
       response.setHeader('Content-Type', scrape.contentType);
       response.end(request.method === 'HEAD' ? undefined : scrape.body);
     } catch (error) {
