@@ -7,7 +7,7 @@ import { optionsForType } from '../core/options';
 import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
-import { redactSecrets } from '../core/redact';
+import { describeError, redactSecrets } from '../core/redact';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
@@ -373,7 +373,7 @@ export class PollingEngine {
     });
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
-    this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`));
+    this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`));
     // The worker closes its own connection; ours is a duplicate it owns.
     this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
   }
@@ -619,5 +619,5 @@ export class PollingEngine {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

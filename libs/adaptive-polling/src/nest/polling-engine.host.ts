@@ -6,7 +6,7 @@ import { targetKey, type TargetDefinition } from '../core/target';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from './resolved-config';
 import { PollerExplorer } from './poller.explorer';
 import { POLLING_STARTED_LATE, POLLING_WAITS_FOR_REDIS, PollingStartupError, pollingStartFailed } from './polling-startup.error';
-import { redactSecrets } from '../core/redact';
+import { describeError, redactSecrets } from '../core/redact';
 
 /** Something that can hand a fresh job its state back (the persistence layer's dead letters). */
 export interface StateRecoverySource {
@@ -100,7 +100,7 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
         this.startup.resolve();
       },
       (error: unknown) => {
-        if (!this.stopping) this.logger.error(pollingStartFailed(redactSecrets(error instanceof Error ? error.message : String(error))));
+        if (!this.stopping) this.logger.error(pollingStartFailed(describeError(error)));
       },
     );
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { redactSecrets } from '../../core/redact';
+import { describeError, redactSecrets } from '../../core/redact';
 import { describeRedis } from '../../engine/redis-connection';
 import { redisNotAnswering } from '../../engine/redis-messages';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../api/api-config';
@@ -37,7 +37,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 function messageOf(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
+  return describeError(error);
 }
 
 /**

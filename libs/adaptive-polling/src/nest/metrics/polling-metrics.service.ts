@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import {
   Inject,
   Injectable,
@@ -182,7 +183,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
         this.initialiseTarget({ key: targetKey(def), type: def.type });
       }
     } catch (error) {
-      this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
+      this.logger.warn(snapshotReadFailed(describeError(error)));
     }
   }
 
@@ -212,7 +213,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       try {
         listener(...args);
       } catch (error) {
-        this.logger.warn(`metrics: ${event} not counted: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`metrics: ${event} not counted: ${describeError(error)}`);
       }
     }) as Listener<K>;
     // The emitter's generic signature is awkward to satisfy for a generic K.
@@ -347,7 +348,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       this.lastReadFailed = false;
     } catch (error) {
       // Warn once per outage, not on every scrape.
-      if (!this.lastReadFailed) this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
+      if (!this.lastReadFailed) this.logger.warn(snapshotReadFailed(describeError(error)));
       this.lastReadFailed = true;
       this.clearStateGauges();
     }

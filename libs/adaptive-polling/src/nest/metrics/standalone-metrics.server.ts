@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
@@ -69,7 +70,7 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
       response.setHeader('Content-Type', scrape.contentType);
       response.end(request.method === 'HEAD' ? undefined : scrape.body);
     } catch (error) {
-      send(response, 500, `${error instanceof Error ? error.message : String(error)}\n`);
+      send(response, 500, `${describeError(error)}\n`);
     }
   }
 }

@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { isRedisReady, whenConnected, type OwnedRedis } from '../../engine/redis-connection';
-import { redactSecrets } from '../../core/redact';
+import { describeError, redactSecrets } from '../../core/redact';
 import { closeAuxiliaryRedis, openAuxiliaryRedis, withinBound } from './auxiliary-redis';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_REPLICA_OPTIONS, type ResolvedReplicaOptions } from './replica-options';
@@ -79,7 +79,7 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
         .then(
           () => true,
           (error: unknown) => {
-            this.logger.warn(`replica ${this.id}: shutdown marker not written: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+            this.logger.warn(`replica ${this.id}: shutdown marker not written: ${describeError(error)}`);
             return true;
           },
         ),
@@ -113,7 +113,7 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
       this.failing = false;
     } catch (error) {
       if (!this.failing) {
-        this.logger.warn(`replica ${this.id}: heartbeat not written: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+        this.logger.warn(`replica ${this.id}: heartbeat not written: ${describeError(error)}`);
       }
       this.failing = true;
     }

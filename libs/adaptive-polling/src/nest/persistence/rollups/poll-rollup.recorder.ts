@@ -1,3 +1,4 @@
+import { describeError } from '../../../core/redact';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { PollFinishedEvent } from '../../../engine/engine-events';
 import type { OwnedRedis } from '../../../engine/redis-connection';
@@ -130,7 +131,7 @@ export class PollRollupRecorder implements OnModuleInit, OnApplicationBootstrap,
       },
       (error: unknown) => {
         if (!this.failing) {
-          this.logger.warn(`poll figures not recorded: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(`poll figures not recorded: ${describeError(error)}`);
         }
         this.failing = true;
       },
