@@ -51,6 +51,7 @@ export default defineConfig({
             'test/e2e/demo-acceptance.test.ts',
             'test/e2e/reliability.test.ts',
             'test/e2e/bull-board.test.ts',
+            'test/e2e/demo-redis-unreachable.test.ts',
             'test/integration/bench-harness.test.ts',
             'test/package/consumer.test.ts',
           ],

@@ -40,6 +40,7 @@ describe('demo started while Redis is unreachable', () => {
     const before = redisLines(demo.output()).length;
     await eventually(async () => Date.now() - listeningAt > 15_000, '15 s of outage', 20_000, 500);
     const lines = redisLines(demo.output());
+    console.log(lines.join('\n'));
     console.log(`demo without Redis: ${lines.length} log lines about Redis in the first 15 s (${lines.length - before} after listening)`);
     expect(lines.length - before).toBeLessThanOrEqual(3);
     expect(lines.some((line) => line.includes('REDIS_URL'))).toBe(true);
@@ -48,8 +49,9 @@ describe('demo started while Redis is unreachable', () => {
 
     const stopping = Date.now();
     const code = await demo.stop('SIGTERM', 15_000);
-    console.log(`demo without Redis: exited ${Date.now() - stopping} ms after SIGTERM (code ${code})`);
-    expect(code).not.toBeNull();
+    console.log(`demo without Redis: exited ${Date.now() - stopping} ms after SIGTERM (code ${code}, signal ${demo.child.signalCode})`);
+    // Nest re-raises the signal once closed; SIGKILL would mean the bound ran out.
+    expect(code === 0 || demo.child.signalCode === 'SIGTERM').toBe(true);
     expect(Date.now() - stopping).toBeLessThan(10_000);
   }, 120_000);
 });
