@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { RedactingBullMQAdapter } from './redacting-adapter';
 import { Queue } from 'bullmq';
 import { isRedisReady, openRedis, type OwnedRedis } from '../../engine/redis-connection';
-import { redactSecrets, redactValue } from '../../core/redact';
+import { redactSecrets } from '../../core/redact';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
@@ -85,14 +85,11 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     this.queue.on('error', (error) => {
       if (isRedisReady(redis.client)) this.logger.error(`queue error: ${redactSecrets(error.message)}`);
     });
-    const adapter = new BullMQAdapter(this.queue, {
+    const adapter = new RedactingBullMQAdapter(this.queue, {
       readOnlyMode: readOnly,
       description: 'Adaptive polling: one delayed job per target',
     });
-    // What the board shows of a job passes the redaction rules (its API serves the same).
-    adapter.setFormatter('data', (data: unknown) => redactValue(data));
-    adapter.setFormatter('returnValue', (value: unknown) => redactValue(value));
-    adapter.setFormatter('name', (name: string) => redactSecrets(name));
+    
     this.board.addQueue(adapter);
     this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, config.queueName, readOnly, description));
   }
