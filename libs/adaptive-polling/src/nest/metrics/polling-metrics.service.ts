@@ -363,8 +363,8 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
     try {
       this.set.replicasAlive.set((await this.replicas.replicas()).filter((r) => r.status === 'alive').length);
     } catch {
-      // Unknown, not guessed: NaN compares false in every alert rule and shows as a gap.
-      this.set.replicasAlive.set(Number.NaN);
+      // Unknown, not guessed: no sample (a gap in the graph; absent() sees it), never a count of 1.
+      this.set.replicasAlive.remove();
     }
   }
 
