@@ -18,7 +18,11 @@ describe('demo started while Redis is unreachable', () => {
   it('serves /health (503) within 10 s of listening, logs a few lines about it, exits on SIGTERM', async () => {
     // A port nobody listens on: every connection attempt is refused.
     const port = await freePort();
-    const demo = await startDemo({ PORT: '0', REDIS_URL: `redis://:hunter2-redis@127.0.0.1:${port}`, ADAPTIVE_POLLING_API_TOKEN: 'outage-token' });
+    const demo = await startDemo({
+      PORT: '0',
+      REDIS_URL: `redis://:hunter2-redis@127.0.0.1:${port}`,
+      ADAPTIVE_POLLING_API_TOKEN: 'outage-token',
+    });
     demos.push(demo);
     const listeningAt = Date.now();
     const health = await eventually(

@@ -55,7 +55,8 @@ const FAILURE =
 class CapturingLogger extends ConsoleLogger {
   readonly lines: string[] = [];
   protected override printMessages(messages: unknown[], context?: string, logLevel?: string): void {
-    for (const message of messages) this.lines.push(`${logLevel} [${context}] ${typeof message === 'string' ? message : JSON.stringify(message)}`);
+    for (const message of messages)
+      this.lines.push(`${logLevel} [${context}] ${typeof message === 'string' ? message : JSON.stringify(message)}`);
   }
 }
 
@@ -89,7 +90,13 @@ describe('secrets never leave the module', () => {
     });
     const app = await startObservedApp(
       recorder,
-      { redis: redis.url, queueName, targets: [{ name: 'plain', type: 'scripted' }], policies: [leakyPolicy()], polling: fastPolling({ policy: 'leaky' }) },
+      {
+        redis: redis.url,
+        queueName,
+        targets: [{ name: 'plain', type: 'scripted' }],
+        policies: [leakyPolicy()],
+        polling: fastPolling({ policy: 'leaky' }),
+      },
       [
         AdaptivePollingPrometheusModule.forRoot(),
         AdaptivePollingPersistenceModule.forRoot({ sqlitePath, flushIntervalMs: 50 }),

@@ -66,7 +66,11 @@ describe('redactSecrets', () => {
 
 describe('secret forms of Proxmox and HTTP clients', () => {
   it.each<[string, string, string]>([
-    ['ticket query value', 'GET https://pve1:8006/api2/json/nodes?ticket=PVE:root@pam:65A1::sig&x=1', 'GET https://pve1:8006/api2/json/nodes?ticket=***&x=1'],
+    [
+      'ticket query value',
+      'GET https://pve1:8006/api2/json/nodes?ticket=PVE:root@pam:65A1::sig&x=1',
+      'GET https://pve1:8006/api2/json/nodes?ticket=***&x=1',
+    ],
     ['pass form value', 'username=root@pam&pass=hunter2', 'username=root@pam&pass=***'],
     ['PVEAuthCookie in a Cookie header', 'Cookie: PVEAuthCookie=PVE:root@pam:65A1::abc', 'Cookie: ***'],
     ['CSRFPreventionToken header line', 'CSRFPreventionToken: 65A1F00D:Yp3bq', 'CSRFPreventionToken: ***'],

@@ -66,7 +66,10 @@ const SECRET_ASSIGNMENT = new RegExp(String.raw`\b(${SECRET_KEY})=[^&\s#;,"'<>]+
 const SECRET_JSON_MEMBER = new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi');
 
 // `key: 'value'` or `key: value` (inspected objects, header lines): up to the end of the value.
-const SECRET_COLON_MEMBER = new RegExp(String.raw`(^|[\s{,(\[])(${SECRET_KEY})(\s*:\s*)(['"]?)(?!\*\*\*)[^'"\r\n,}\s][^'"\r\n,}]*\4`, 'gim');
+const SECRET_COLON_MEMBER = new RegExp(
+  String.raw`(^|[\s{,(\[])(${SECRET_KEY})(\s*:\s*)(['"]?)(?!\*\*\*)[^'"\r\n,}\s][^'"\r\n,}]*\4`,
+  'gim',
+);
 
 export function redactSecrets(text: string): string {
   return text

@@ -197,7 +197,13 @@ export class PollingEngine {
     this.shutdown.abort();
     await withinBound(Promise.allSettled([...this.watches.values()]));
     if (this.commandRedis && !this.isRedisReady) this.commandRedis.client.disconnect();
-    if (this.queue && (await withinBound(this.queue.close().then(() => true), SHUTDOWN_REDIS_BOUND_MS)) === undefined) {
+    if (
+      this.queue &&
+      (await withinBound(
+        this.queue.close().then(() => true),
+        SHUTDOWN_REDIS_BOUND_MS,
+      )) === undefined
+    ) {
       this.commandRedis.client.disconnect();
     }
     await closeRedis(this.commandRedis);
@@ -373,7 +379,9 @@ export class PollingEngine {
     });
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
-    this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`));
+    this.worker.on('failed', (job, error) =>
+      config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`),
+    );
     // The worker closes its own connection; ours is a duplicate it owns.
     this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
   }
@@ -414,7 +422,7 @@ export class PollingEngine {
     if (where !== 'running' || this.watches.has(key)) return;
     const watch = this.promoteAfterRun(key)
       .catch((error: unknown) => {
-        if (!this.shutdown.signal.aborted) this.config.logger.warn(`operator action on ${key}: ${errorMessage(error)}`);
+        if (!this.shutdown.signal.aborted) this.config.logger.warn(`operator action on ${key}: ${describeError(error)}`);
       })
       .finally(() => this.watches.delete(key));
     this.watches.set(key, watch);
@@ -608,7 +616,7 @@ export class PollingEngine {
       if (running || !this.started) return;
       running = true;
       task()
-        .catch((error: unknown) => this.config.logger.warn(`background task failed: ${errorMessage(error)}`))
+        .catch((error: unknown) => this.config.logger.warn(`background task failed: ${describeError(error)}`))
         .finally(() => {
           running = false;
         });
@@ -616,8 +624,4 @@ export class PollingEngine {
     timer.unref();
     this.timers.push(timer);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return describeError(error);
 }

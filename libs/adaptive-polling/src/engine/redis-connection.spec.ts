@@ -13,15 +13,18 @@ function refusedPort(): Promise<number> {
 }
 
 describe('openRedis', () => {
-  it.each(['http://127.0.0.1:6379', 'https://:pw@redis.lan:6379/0'])('refuses %s (ioredis would read it as a socket path and wait forever)', (url) => {
-    expect(() => openRedis(url, 'test')).toThrow(RedisUrlError);
-    try {
-      openRedis(url, 'test');
-    } catch (error) {
-      expect((error as Error).message).toMatch(/expected redis:\/\/ or rediss:\/\//);
-      expect((error as Error).message).not.toContain('pw');
-    }
-  });
+  it.each(['http://127.0.0.1:6379', 'https://:pw@redis.lan:6379/0'])(
+    'refuses %s (ioredis would read it as a socket path and wait forever)',
+    (url) => {
+      expect(() => openRedis(url, 'test')).toThrow(RedisUrlError);
+      try {
+        openRedis(url, 'test');
+      } catch (error) {
+        expect((error as Error).message).toMatch(/expected redis:\/\/ or rediss:\/\//);
+        expect((error as Error).message).not.toContain('pw');
+      }
+    },
+  );
 
   it('tells an outage once, with the connection named and the password left out, however often it retries', async () => {
     const port = await refusedPort();

@@ -6,7 +6,7 @@ import { targetKey, type TargetDefinition } from '../core/target';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from './resolved-config';
 import { PollerExplorer } from './poller.explorer';
 import { POLLING_STARTED_LATE, POLLING_WAITS_FOR_REDIS, PollingStartupError, pollingStartFailed } from './polling-startup.error';
-import { describeError, redactSecrets } from '../core/redact';
+import { describeError } from '../core/redact';
 
 /** Something that can hand a fresh job its state back (the persistence layer's dead letters). */
 export interface StateRecoverySource {

@@ -89,7 +89,7 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
       readOnlyMode: readOnly,
       description: 'Adaptive polling: one delayed job per target',
     });
-    
+
     this.board.addQueue(adapter);
     this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, config.queueName, readOnly, description));
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { describeError, redactSecrets } from '../../core/redact';
+import { describeError } from '../../core/redact';
 import { describeRedis } from '../../engine/redis-connection';
 import { redisNotAnswering } from '../../engine/redis-messages';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../api/api-config';
@@ -34,10 +34,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(timedOut(what, ms))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function messageOf(error: unknown): string {
-  return describeError(error);
 }
 
 /**
@@ -80,7 +76,7 @@ export class AdaptivePollingHealthIndicator {
       redisLatencyMs = Math.round((performance.now() - pingStarted) * 10) / 10;
     } catch (error) {
       redis = 'down';
-      problems.push(redisUnreachable(messageOf(error)));
+      problems.push(redisUnreachable(describeError(error)));
     }
 
     const expected = config.module.worker ?? true;
@@ -95,7 +91,7 @@ export class AdaptivePollingHealthIndicator {
         deadLetters = health.deadLetter.count;
         if (deadLetters > maxDeadLetters) warnings.push(tooManyDeadLetters(deadLetters, maxDeadLetters));
       } catch (error) {
-        problems.push(messageOf(error));
+        problems.push(describeError(error));
       }
     }
 

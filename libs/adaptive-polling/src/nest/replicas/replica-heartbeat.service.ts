@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { isRedisReady, whenConnected, type OwnedRedis } from '../../engine/redis-connection';
-import { describeError, redactSecrets } from '../../core/redact';
+import { describeError } from '../../core/redact';
 import { closeAuxiliaryRedis, openAuxiliaryRedis, withinBound } from './auxiliary-redis';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_REPLICA_OPTIONS, type ResolvedReplicaOptions } from './replica-options';
