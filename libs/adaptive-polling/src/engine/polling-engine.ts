@@ -176,27 +176,29 @@ export class PollingEngine {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    if (this.commandRedis && !this.isRedisReady) await this.stopWithoutRedis();
+    else await this.stopGracefully();
+    this.started = false;
+  }
+
+  private async stopGracefully(): Promise<void> {
     if (this.worker) {
       const closing = this.worker.close();
-      // With Redis gone a running poll cannot write its result: there is nothing to wait for.
-      const graceMs = this.isRedisReady ? this.config.shutdownGraceMs : 0;
       let graceTimer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace_over'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('grace_over'), graceMs);
+        graceTimer = setTimeout(() => resolve('grace_over'), this.config.shutdownGraceMs);
       });
       const first = await Promise.race([closing.then(() => 'closed' as const), graceOver]);
       clearTimeout(graceTimer);
       if (first === 'grace_over') {
         this.shutdown.abort();
-        // Closing waits for Redis; with Redis gone the connection is dropped instead.
-        if (!this.isRedisReady) this.workerRedis?.client.disconnect();
+        // Redis may have gone meanwhile: closing waits for it, so the connection is dropped after the bound.
         if ((await withinBound(closing.then(() => true))) === undefined) this.workerRedis?.client.disconnect();
       }
       this.worker = null;
     }
     this.shutdown.abort();
     await withinBound(Promise.allSettled([...this.watches.values()]));
-    if (this.commandRedis && !this.isRedisReady) this.commandRedis.client.disconnect();
     if (
       this.queue &&
       (await withinBound(
@@ -207,7 +209,17 @@ export class PollingEngine {
       this.commandRedis.client.disconnect();
     }
     await closeRedis(this.commandRedis);
-    this.started = false;
+  }
+
+  /** Redis is gone: a running poll cannot write its result, so nothing is waited for; connections are dropped. */
+  private async stopWithoutRedis(): Promise<void> {
+    this.shutdown.abort();
+    const worker = this.worker;
+    this.worker = null;
+    this.workerRedis?.client.disconnect();
+    this.commandRedis.client.disconnect();
+    // The queue runs on the command connection, dropped above: nothing of its own to close.
+    await withinBound(Promise.allSettled([worker?.close(true), ...this.watches.values()]), SHUTDOWN_REDIS_BOUND_MS);
   }
 
   // -------------------------------------------------------------------------
