@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo, startDemo, type DemoProcess } from '../support/demo-process';
 import { eventually } from '../support/events';
 import { freePort } from '../support/redis-process';
+import { startPrivateRedis } from '../support/private-redis';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 const demos: DemoProcess[] = [];
 beforeAll(() => buildDemo(), 300_000);
@@ -14,7 +16,7 @@ function redisLines(output: string): string[] {
   return output.split('\n').filter((line) => /redis|ECONNREFUSED/i.test(line));
 }
 
-describe('demo started while Redis is unreachable', () => {
+describe('the demo without Redis', () => {
   it('serves /health (503) within 10 s of listening, logs a few lines about it, exits on SIGTERM', async () => {
     // A port nobody listens on: every connection attempt is refused.
     const port = await freePort();
@@ -44,7 +46,6 @@ describe('demo started while Redis is unreachable', () => {
     const before = redisLines(demo.output()).length;
     await eventually(async () => Date.now() - listeningAt > 15_000, '15 s of outage', 20_000, 500);
     const lines = redisLines(demo.output());
-    console.log(lines.join('\n'));
     console.log(`demo without Redis: ${lines.length} log lines about Redis in the first 15 s (${lines.length - before} after listening)`);
     expect(lines.length - before).toBeLessThanOrEqual(3);
     expect(lines.some((line) => line.includes('REDIS_URL'))).toBe(true);
@@ -57,5 +58,27 @@ describe('demo started while Redis is unreachable', () => {
     // Nest re-raises the signal once closed; SIGKILL would mean the bound ran out.
     expect(code === 0 || demo.child.signalCode === 'SIGTERM').toBe(true);
     expect(Date.now() - stopping).toBeLessThan(10_000);
+  }, 120_000);
+
+  it('polling, then Redis goes away: SIGTERM exits promptly', async () => {
+    const redis = await startPrivateRedis();
+    const proxy = await startTcpProxy(redis.host, redis.port);
+    try {
+      const demo = await startDemo({ PORT: '0', REDIS_URL: proxy.url, ADAPTIVE_POLLING_API_TOKEN: 'outage-token' });
+      demos.push(demo);
+      await eventually(async () => (await fetch(`${demo.url}/health`)).status === 200, 'healthy with Redis', 15_000);
+      await proxy.cutOff();
+      await eventually(async () => (await fetch(`${demo.url}/health`)).status === 503, '/health says Redis is gone', 5_000);
+      const stopping = Date.now();
+      const code = await demo.stop('SIGTERM', 15_000);
+      console.log(
+        `demo after Redis went away: exited ${Date.now() - stopping} ms after SIGTERM (code ${code}, signal ${demo.child.signalCode})`,
+      );
+      expect(code === 0 || demo.child.signalCode === 'SIGTERM').toBe(true);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    } finally {
+      await proxy.close();
+      await redis.stop();
+    }
   }, 120_000);
 });
