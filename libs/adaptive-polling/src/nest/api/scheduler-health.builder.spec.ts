@@ -358,7 +358,7 @@ describe('pages of instances[]', () => {
       replicas: [{ id: 'r1', status: 'alive' as const, lastHeartbeatAtMs: NOW, startedAtMs: NOW - MINUTE }],
       persistence: { up: true, pendingWrites: 0, lastErrorAtMs: null, lastError: null },
     };
-    for (const withExtras of [{}, extras]) {
+    for (const withExtras of [{}, extras, { replicasError: 'WRONGTYPE Operation against a key', persistence: extras.persistence }]) {
       const fleet = summarizeSchedulerFleet(fleetSnaps, NOW, options, withExtras);
       const text = new SchedulerHealthText(fleet);
       for (const page of [DEFAULT_HEALTH_PAGE, { offset: 2, limit: 1 }, { offset: 9, limit: 0 }]) {
