@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
+import { AdaptivePollingBullBoardModule } from 'nestjs-adaptive-polling/bull-board';
+import { AdaptivePollingPrometheusModule } from 'nestjs-adaptive-polling/prometheus';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -26,12 +28,16 @@ async function proxy(): Promise<TcpProxy> {
 
 async function start(recorder: PollRecorder, redisUrl: string): Promise<ObservedApp> {
   queueSeq += 1;
-  const app = await startObservedApp(recorder, {
-    redis: redisUrl,
-    queueName: `outage-${queueSeq}`,
-    polling: fastPolling(),
-    targets: TARGETS.map((name) => ({ name, type: 'scripted' })),
-  });
+  const app = await startObservedApp(
+    recorder,
+    {
+      redis: redisUrl,
+      queueName: `outage-${queueSeq}`,
+      polling: fastPolling(),
+      targets: TARGETS.map((name) => ({ name, type: 'scripted' })),
+    },
+    [AdaptivePollingPrometheusModule.forRoot(), AdaptivePollingBullBoardModule.forRoot()],
+  );
   apps.push(app);
   return app;
 }
@@ -55,7 +61,7 @@ function allPolled(recorder: PollRecorder, atLeast: (name: string) => number): b
 }
 
 describe('Redis outage', () => {
-  it('Redis gone for 20 s: health, a management route and /metrics answer 503 within 2 s every time; polling resumes within 10 s, no target lost', async () => {
+  it('Redis gone for 20 s: health, a management route, /metrics and the Bull Board API answer 503 within 2 s every time; polling resumes within 10 s, no target lost', async () => {
     const p = await proxy();
     const recorder = new PollRecorder();
     const { url, engine } = await start(recorder, p.url);
@@ -66,10 +72,11 @@ describe('Redis outage', () => {
     const outageStarted = Date.now();
     const probes: Probe[] = [];
     while (Date.now() - outageStarted < OUTAGE_MS) {
-      const [health, metrics, action] = await Promise.all([
+      const [health, metrics, action, board] = await Promise.all([
         probe(`${url}${HEALTH}`),
         probe(`${url}/metrics`),
         probe(`${url}/api/monitoring/instances/${encodeURIComponent('scripted::a')}/pause`, 'POST'),
+        probe(`${url}/admin/queues/api/queues`),
       ]);
       expect(health.status, health.body).toBe(503);
       expect(JSON.parse(health.body)).toMatchObject({ statusCode: 503, message: expect.stringContaining('Redis') });
@@ -77,7 +84,8 @@ describe('Redis outage', () => {
       expect(metrics.contentType).toContain('text/plain');
       expect(metrics.body).toContain('Redis');
       expect(action.status, action.body).toBe(503);
-      probes.push(health, metrics, action);
+      expect(board.status, board.body).toBe(503);
+      probes.push(health, metrics, action, board);
     }
     const slowest = Math.max(...probes.map((x) => x.ms));
     console.log(`outage: ${probes.length} probes answered 503, slowest ${slowest} ms`);
@@ -93,6 +101,7 @@ describe('Redis outage', () => {
     expect((await engine.getTarget('scripted::a'))?.paused).toBe(false);
     await eventually(async () => (await probe(`${url}${HEALTH}`)).status === 200, 'health answers 200 again', 5_000);
     expect((await probe(`${url}/metrics`)).status).toBe(200);
+    expect((await probe(`${url}/admin/queues/api/queues`)).status).toBe(200);
   }, 60_000);
 
   it('started while Redis is unreachable: listens, answers 503 at once, polls once Redis answers', async () => {

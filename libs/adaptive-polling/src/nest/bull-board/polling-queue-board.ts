@@ -3,7 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
 import { RedactingBullMQAdapter } from './redacting-adapter';
 import { Queue } from 'bullmq';
-import { isRedisReady, openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { describeRedis, isRedisReady, openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { redisNotAnswering } from '../../engine/redis-messages';
 import { redactSecrets } from '../../core/redact';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
@@ -75,7 +76,9 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     const config = this.find<ResolvedModuleConfig>(ADAPTIVE_POLLING_CONFIG);
     if (!config) throw new BullBoardConfigError([BOARD_NEEDS_POLLING_MODULE]);
     const { access, description } = this.resolveAccess(config);
-    this.gate.configure(access);
+    this.gate.configure(access, () =>
+      this.redis && !isRedisReady(this.redis.client) ? redisNotAnswering(describeRedis(config.module.redis)) : null,
+    );
 
     const readOnly = this.options.readOnly ?? true;
     const redis = openRedis(config.module.redis, 'adaptive-polling:bull-board', this.logger);
