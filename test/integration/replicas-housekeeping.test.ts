@@ -127,6 +127,8 @@ describe('replicas tell the truth', () => {
       ['with-worker', 'alive', true],
       ['without-worker', 'alive', false],
     ]);
+    // Only the replica that polls counts as alive for the ReplicasDown alert.
+    expect(await polling.app.get(PollingMetricsService).metrics()).toMatch(/replicas_alive(\{[^}]*\})? 1\b/);
   });
 
   it('when the heartbeats cannot be read: replicas_alive has no sample (unknown, not 1), health says replicasError', async () => {

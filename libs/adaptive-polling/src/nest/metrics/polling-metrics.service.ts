@@ -361,7 +361,9 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       return;
     }
     try {
-      this.set.replicasAlive.set((await this.replicas.replicas()).filter((r) => r.status === 'alive').length);
+      // A replica that is up but polls nothing (worker stopped, or worker: false) is not counted.
+      const polling = (await this.replicas.replicas()).filter((r) => r.status === 'alive' && r.workerRunning !== false);
+      this.set.replicasAlive.set(polling.length);
     } catch {
       // Unknown, not guessed: no sample (a gap in the graph; absent() sees it), never a count of 1.
       this.set.replicasAlive.remove();
