@@ -3,6 +3,7 @@ import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
 import { AdaptivePollingBullBoardModule } from 'nestjs-adaptive-polling/bull-board';
 import { AdaptivePollingPrometheusModule } from 'nestjs-adaptive-polling/prometheus';
+import { CapturingLogger } from '../support/capturing-logger';
 import { startObservedApp, type ObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -26,7 +27,7 @@ async function proxy(): Promise<TcpProxy> {
   return p;
 }
 
-async function start(recorder: PollRecorder, redisUrl: string): Promise<ObservedApp> {
+async function start(recorder: PollRecorder, redisUrl: string, logger = new CapturingLogger()): Promise<ObservedApp> {
   queueSeq += 1;
   const app = await startObservedApp(
     recorder,
@@ -37,6 +38,7 @@ async function start(recorder: PollRecorder, redisUrl: string): Promise<Observed
       targets: TARGETS.map((name) => ({ name, type: 'scripted' })),
     },
     [AdaptivePollingPrometheusModule.forRoot(), AdaptivePollingBullBoardModule.forRoot()],
+    logger,
   );
   apps.push(app);
   return app;
@@ -64,7 +66,8 @@ describe('Redis outage', () => {
   it('Redis gone for 20 s: health, a management route, /metrics and the Bull Board API answer 503 within 2 s every time; polling resumes within 10 s, no target lost', async () => {
     const p = await proxy();
     const recorder = new PollRecorder();
-    const { url, engine } = await start(recorder, p.url);
+    const logger = new CapturingLogger();
+    const { url, engine } = await start(recorder, p.url, logger);
     await eventually(async () => allPolled(recorder, () => 2), 'every target polled');
     expect((await probe(`${url}${HEALTH}`)).status).toBe(200);
 
@@ -102,6 +105,25 @@ describe('Redis outage', () => {
     await eventually(async () => (await probe(`${url}${HEALTH}`)).status === 200, 'health answers 200 again', 5_000);
     expect((await probe(`${url}/metrics`)).status).toBe(200);
     expect((await probe(`${url}/admin/queues/api/queues`)).status).toBe(200);
+
+    // One line per connection when it went down and one when it came back, not one per retry.
+    const down = logger.lines.filter((line) => line.includes('unreachable ('));
+    const back = logger.lines.filter((line) => line.includes('is back ('));
+    console.log(`outage: ${logger.lines.length} log lines in all, ${down.length} down, ${back.length} back`);
+    const connections = (lines: string[]) => lines.map((line) => /\((adaptive-polling:[\w-]+)\)/.exec(line)?.[1]).sort();
+    expect(connections(down)).toEqual([
+      'adaptive-polling:bull-board',
+      'adaptive-polling:commands',
+      'adaptive-polling:replica',
+      'adaptive-polling:worker',
+    ]);
+    expect(connections(back)).toEqual(connections(down));
+    // Little else after start-up: no error per retry, no stack (an error caught while a connection
+    // still looked up, e.g. a read ECONNRESET, may add a line).
+    const started = logger.lines.findIndex((line) => line.includes('application successfully started'));
+    const others = logger.lines.slice(started + 1).filter((line) => !down.includes(line) && !back.includes(line));
+    expect(others.length, others.join('\n')).toBeLessThanOrEqual(2);
+    expect(logger.lines.join('\n')).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('started while Redis is unreachable: listens, answers 503 at once, polls once Redis answers', async () => {

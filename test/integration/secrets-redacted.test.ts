@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ConsoleLogger } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { PermanentPollError, type IntervalPolicy } from 'nestjs-adaptive-polling';
 import { AdaptivePollingBullBoardModule } from 'nestjs-adaptive-polling/bull-board';
@@ -11,6 +10,7 @@ import { AdaptivePollingPrometheusModule } from 'nestjs-adaptive-polling/prometh
 import { TargetRegistryService } from '../../libs/adaptive-polling/src/nest/target-registry.service';
 import { usePrivateRedis } from '../support/redis-fixture';
 import { eventually } from '../support/events';
+import { CapturingLogger } from '../support/capturing-logger';
 import { startObservedApp } from '../support/observed-app';
 import { PollRecorder, fastPolling } from '../support/scripted-app';
 
@@ -51,14 +51,6 @@ const FAILURE =
   `GET https://root:${SECRET.userinfo}@pve1.lan:8006/api2/json/nodes?ticket=${SECRET.errorTicket} failed with 401; ` +
   `request headers { Cookie: 'PVEAuthCookie=${SECRET.errorCookie}', CSRFPreventionToken: '${SECRET.errorCsrf}', ` +
   `Authorization: 'PVEAPIToken=root@pam!monitor=${SECRET.errorToken}' }`;
-
-class CapturingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  protected override printMessages(messages: unknown[], context?: string, logLevel?: string): void {
-    for (const message of messages)
-      this.lines.push(`${logLevel} [${context}] ${typeof message === 'string' ? message : JSON.stringify(message)}`);
-  }
-}
 
 /** A policy whose second call throws with a secret in its message (an engine error, logged). */
 function leakyPolicy(): IntervalPolicy {
