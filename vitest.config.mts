@@ -62,6 +62,7 @@ export default defineConfig({
             'test/e2e/bull-board.test.ts',
             'test/e2e/console.test.ts',
             'test/e2e/poison-target.test.ts',
+            'test/e2e/demo-redis-unreachable.test.ts',
             'test/integration/bench-harness.test.ts',
             'test/package/consumer.test.ts',
           ],

@@ -113,6 +113,42 @@ describe('replica heartbeats', () => {
   });
 });
 
+describe('replicas tell the truth', () => {
+  it("a replica's heartbeat says whether its poll worker runs", async () => {
+    const queueName = freshQueue();
+    const polling = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'with-worker' } });
+    await start({ queueName, worker: false, replicas: { ...FAST_HEARTBEATS, id: 'without-worker' } });
+    const beat = async (id: string) =>
+      JSON.parse((await redis.client.get(`${polling.engine.keys.replicaPrefix}:heartbeat:${id}`))!) as Record<string, unknown>;
+    expect(await beat('with-worker')).toMatchObject({ workerRunning: true });
+    expect(await beat('without-worker')).toMatchObject({ workerRunning: false });
+    const doc = await polling.app.get(SchedulerHealthService).health();
+    expect(doc.replicas?.map((r) => [r.id, r.status, r.workerRunning])).toEqual([
+      ['with-worker', 'alive', true],
+      ['without-worker', 'alive', false],
+    ]);
+    // Only the replica that polls counts as alive for the ReplicasDown alert.
+    expect(await polling.app.get(PollingMetricsService).metrics()).toMatch(/replicas_alive(\{[^}]*\})? 1\b/);
+  });
+
+  it('when the heartbeats cannot be read: replicas_alive has no sample (unknown, not 1), health says replicasError', async () => {
+    const queueName = freshQueue();
+    const app = await start({ queueName, replicas: { ...FAST_HEARTBEATS, id: 'only' } });
+    const metrics = app.app.get(PollingMetricsService);
+    expect(await metrics.metrics()).toMatch(/replicas_alive(\{[^}]*\})? 1\b/);
+    // A real Redis error on the directory's read: its hash replaced by a string (WRONGTYPE).
+    const known = `${app.engine.keys.replicaPrefix}:known`;
+    await redis.client.del(known);
+    await redis.client.set(known, 'not a hash');
+    const samples = (await metrics.metrics()).split('\n').filter((line) => /^\w*replicas_alive/.test(line));
+    expect(samples).toEqual([]);
+    const doc = await app.app.get(SchedulerHealthService).health();
+    expect(doc.replicas).toBeUndefined();
+    expect(doc.replicasError).toContain('WRONGTYPE');
+    await redis.client.del(known);
+  });
+});
+
 describe('housekeeping', () => {
   it('runs a task on one replica at a time: the other finds it locked, and the lock is released by its owner', async () => {
     const queueName = freshQueue();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AdaptivePollingModule, Poller, type AdaptivePollingModuleOptions, type PollContext } from 'nestjs-adaptive-polling';
 import { AdaptivePollingPrometheusModule, PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
@@ -45,6 +45,7 @@ export async function startObservedApp(
   recorder: PollRecorder,
   options: AdaptivePollingModuleOptions,
   imports: DynamicModule[] = [AdaptivePollingPrometheusModule.forRoot()],
+  logger: LoggerService | Array<'error' | 'warn' | 'log'> = ['error', 'warn'],
 ): Promise<ObservedApp> {
   @Module({
     imports: [AdaptivePollingModule.forRoot({ env: false, api: { auth: false }, ...options }), ...imports],
@@ -53,7 +54,7 @@ export async function startObservedApp(
   class ObservedAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [ObservedAppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication({ logger });
   try {
     await app.listen(0, '127.0.0.1');
   } catch (error) {

@@ -6,6 +6,10 @@ export interface TcpProxy {
   url: string;
   /** Destroys every open connection, both sides; new ones are accepted again. */
   dropAll(): number;
+  /** An outage: drops every connection and stops listening (new connections are refused). */
+  cutOff(): Promise<void>;
+  /** Ends the outage: listens again on the same port. */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,18 +27,27 @@ export async function startTcpProxy(upstreamHost: string, upstreamPort: number, 
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const dropAll = () => {
+    const n = open.size;
+    for (const socket of [...open]) socket.destroy();
+    return n;
+  };
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `${scheme}://127.0.0.1:${port}`,
-    dropAll() {
-      const n = open.size;
-      for (const socket of [...open]) socket.destroy();
-      return n;
-    },
+    dropAll,
+    cutOff: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        dropAll();
+      }),
+    restore: () => listen(port),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of [...open]) socket.destroy();
+        dropAll();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };

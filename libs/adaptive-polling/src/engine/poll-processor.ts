@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import { backoffDelayMs } from '../core/backoff';
 import { parkStalledTarget } from '../core/dead-letter';
-import { redactSecrets } from '../core/redact';
+import { describeError, redactSecrets } from '../core/redact';
 import { beginPoll, decide } from '../core/decide';
 import { changeHashOf } from '../core/change-signal';
 import { optionsForType } from '../core/options';
@@ -350,7 +350,7 @@ export class PollProcessor {
 }
 
 function engineErrorMessage(stage: EngineErrorStage, error: unknown): string {
-  return redactSecrets(`engine error at ${stage}: ${error instanceof Error ? error.message : String(error)}`);
+  return redactSecrets(`engine error at ${stage}: ${describeError(error)}`);
 }
 
 export function targetRefOf(def: TargetDefinition): TargetRef {

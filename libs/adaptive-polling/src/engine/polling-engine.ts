@@ -7,6 +7,7 @@ import { optionsForType } from '../core/options';
 import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
+import { describeError, redactSecrets } from '../core/redact';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
@@ -18,7 +19,15 @@ import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-process
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
 import { pollQueueOptions } from './poll-queue-options';
 import { encodeQueuedAction } from './queued-action';
-import { openRedis, type OwnedRedis, type RedisConnectionInput } from './redis-connection';
+import {
+  SHUTDOWN_REDIS_BOUND_MS,
+  closeRedis,
+  isRedisReady,
+  openRedis,
+  withinBound,
+  type OwnedRedis,
+  type RedisConnectionInput,
+} from './redis-connection';
 import { TargetStore } from './target-store';
 
 export interface EngineLogger {
@@ -91,6 +100,7 @@ export class PollingEngine {
   private commandRedis!: OwnedRedis;
   private queue!: Queue<PollJobData>;
   private worker: Worker<PollJobData> | null = null;
+  private workerRedis: OwnedRedis | null = null;
   private targets!: TargetStore;
   private operatorQueue!: OperatorQueue;
   private timers: NodeJS.Timeout[] = [];
@@ -121,16 +131,30 @@ export class PollingEngine {
     return this.worker !== null && this.worker.isRunning();
   }
 
+  /** True once start() has finished: the registry is loaded and every job exists. */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** True while the engine's command connection can reach Redis now. */
+  get isRedisReady(): boolean {
+    return this.commandRedis !== undefined && isRedisReady(this.commandRedis.client);
+  }
+
   get currentConcurrency(): number {
     return this.worker?.concurrency ?? 0;
   }
 
   async start(staticTargets: TargetDefinition[]): Promise<void> {
     const { config } = this;
-    this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands');
+    this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands', config.logger);
     this.targets = new TargetStore(this.redis, this.keys);
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
     this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
+    // Outages are told by the connection's own state line; BullMQ would print each retry's error.
+    this.queue.on('error', (error) => {
+      if (isRedisReady(this.redis)) config.logger.error(`queue error: ${redactSecrets(error.message)}`);
+    });
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -157,6 +181,12 @@ export class PollingEngine {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    if (this.commandRedis && !this.isRedisReady) await this.stopWithoutRedis();
+    else await this.stopGracefully();
+    this.started = false;
+  }
+
+  private async stopGracefully(): Promise<void> {
     if (this.worker) {
       const closing = this.worker.close();
       let graceTimer: NodeJS.Timeout | undefined;
@@ -167,15 +197,34 @@ export class PollingEngine {
       clearTimeout(graceTimer);
       if (first === 'grace_over') {
         this.shutdown.abort();
-        await closing;
+        // Redis may have gone meanwhile: closing waits for it, so the connection is dropped after the bound.
+        if ((await withinBound(closing.then(() => true))) === undefined) this.workerRedis?.client.disconnect();
       }
       this.worker = null;
     }
     this.shutdown.abort();
-    await Promise.allSettled([...this.watches.values()]);
-    if (this.queue) await this.queue.close();
-    if (this.commandRedis?.owned) await this.commandRedis.client.quit().catch(() => undefined);
-    this.started = false;
+    await withinBound(Promise.allSettled([...this.watches.values()]));
+    if (
+      this.queue &&
+      (await withinBound(
+        this.queue.close().then(() => true),
+        SHUTDOWN_REDIS_BOUND_MS,
+      )) === undefined
+    ) {
+      this.commandRedis.client.disconnect();
+    }
+    await closeRedis(this.commandRedis);
+  }
+
+  /** Redis is gone: a running poll cannot write its result, so nothing is waited for; connections are dropped. */
+  private async stopWithoutRedis(): Promise<void> {
+    this.shutdown.abort();
+    const worker = this.worker;
+    this.worker = null;
+    this.workerRedis?.client.disconnect();
+    this.commandRedis.client.disconnect();
+    // The queue runs on the command connection, dropped above: nothing of its own to close.
+    await withinBound(Promise.allSettled([worker?.close(true), ...this.watches.values()]), SHUTDOWN_REDIS_BOUND_MS);
   }
 
   // -------------------------------------------------------------------------
@@ -328,7 +377,8 @@ export class PollingEngine {
       queue: this.queue,
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
     });
-    const workerConnection = openRedis(config.connection, 'adaptive-polling:worker');
+    const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
+    this.workerRedis = workerConnection;
     this.worker = new Worker<PollJobData>(config.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
       connection: workerConnection.client,
       prefix: config.prefix,
@@ -345,10 +395,15 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    this.worker.on('error', (error) => config.logger.error(`worker error: ${error.message}`));
+    // While Redis is gone the connection's own outage line says it all; each retry's error is not logged.
+    this.worker.on('error', (error) => {
+      if (isRedisReady(workerConnection.client)) config.logger.error(`worker error: ${redactSecrets(error.message)}`);
+    });
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
-    this.worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${error.message}`));
+    this.worker.on('failed', (job, error) =>
+      config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`),
+    );
     // The worker closes its own connection; ours is a duplicate it owns.
     this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
   }
@@ -389,7 +444,7 @@ export class PollingEngine {
     if (where !== 'running' || this.watches.has(key)) return;
     const watch = this.promoteAfterRun(key)
       .catch((error: unknown) => {
-        if (!this.shutdown.signal.aborted) this.config.logger.warn(`operator action on ${key}: ${errorMessage(error)}`);
+        if (!this.shutdown.signal.aborted) this.config.logger.warn(`operator action on ${key}: ${describeError(error)}`);
       })
       .finally(() => this.watches.delete(key));
     this.watches.set(key, watch);
@@ -583,7 +638,7 @@ export class PollingEngine {
       if (running || !this.started) return;
       running = true;
       task()
-        .catch((error: unknown) => this.config.logger.warn(`background task failed: ${errorMessage(error)}`))
+        .catch((error: unknown) => this.config.logger.warn(`background task failed: ${describeError(error)}`))
         .finally(() => {
           running = false;
         });
@@ -591,8 +646,4 @@ export class PollingEngine {
     timer.unref();
     this.timers.push(timer);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

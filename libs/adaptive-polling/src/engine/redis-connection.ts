@@ -1,4 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactSecrets } from '../core/redact';
+import { redisBackUp, redisDown, redisUrlScheme } from './redis-messages';
 
 /** How a user hands us Redis: a URL, ioredis options, or a client they own. */
 export type RedisConnectionInput = string | RedisOptions | Redis;
@@ -9,23 +11,125 @@ export interface OwnedRedis {
   owned: boolean;
 }
 
+/** Where connection state changes are told. */
+export interface ConnectionStateLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/** Shutdown never waits longer than this for Redis (it may be gone already). */
+export const SHUTDOWN_REDIS_BOUND_MS = 2_000;
+
+/** A Redis URL with a scheme ioredis would misread (it takes `http://...` for a socket path and waits forever). */
+export class RedisUrlError extends Error {
+  override readonly name = 'RedisUrlError';
+  constructor(where: string, scheme: string) {
+    super(redisUrlScheme(where, scheme));
+  }
+}
+
+const REDIS_SCHEMES = new Set(['redis:', 'rediss:']);
+
 function isRedisClient(value: RedisConnectionInput): value is Redis {
   return value instanceof Redis;
+}
+
+function checkUrl(input: string): void {
+  let scheme: string;
+  try {
+    scheme = new URL(input).protocol;
+  } catch {
+    return; // a host:port or socket path: ioredis's own forms
+  }
+  if (!REDIS_SCHEMES.has(scheme)) throw new RedisUrlError(describeRedis(input), scheme.replace(/:$/, ''));
 }
 
 /**
  * Opens a client for BullMQ or the engine's own commands. BullMQ workers need
  * `maxRetriesPerRequest: null` (blocking commands must not time out), so
  * every client we create gets it; an existing client is duplicated with it.
+ * With a logger, an outage is told once when it starts and once when it ends
+ * (ioredis would otherwise print a stack for every reconnect attempt).
  */
-export function openRedis(input: RedisConnectionInput, name: string): OwnedRedis {
+export function openRedis(input: RedisConnectionInput, name: string, logger?: ConnectionStateLogger): OwnedRedis {
+  let client: Redis;
   if (isRedisClient(input)) {
-    return { client: input.duplicate({ maxRetriesPerRequest: null, connectionName: name }), owned: true };
+    client = input.duplicate({ maxRetriesPerRequest: null, connectionName: name });
+  } else if (typeof input === 'string') {
+    checkUrl(input);
+    client = new Redis(input, { maxRetriesPerRequest: null, connectionName: name });
+  } else {
+    client = new Redis({ ...input, maxRetriesPerRequest: null, connectionName: name });
   }
-  if (typeof input === 'string') {
-    return { client: new Redis(input, { maxRetriesPerRequest: null, connectionName: name }), owned: true };
+  watchConnectionState(client, name, describeRedis(input), logger);
+  return { client, owned: true };
+}
+
+function watchConnectionState(client: Redis, name: string, where: string, logger?: ConnectionStateLogger): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger?.warn(redisDown(name, where, redactSecrets(error.message || error.name)));
+  });
+  client.on('ready', () => {
+    if (down) logger?.log(redisBackUp(name, where));
+    down = false;
+  });
+}
+
+/** True while the client can send commands now (not connecting, not reconnecting). */
+export function isRedisReady(client: Redis): boolean {
+  return client.status === 'ready';
+}
+
+/** Resolves true once the client is connected (at once when it is), false when its connection attempt fails. */
+export function whenConnected(client: Redis): Promise<boolean> {
+  if (isRedisReady(client)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (connected: boolean) => {
+      client.off('ready', onReady);
+      client.off('error', onFailed);
+      client.off('end', onFailed);
+      resolve(connected);
+    };
+    const onReady = () => settle(true);
+    const onFailed = () => settle(false);
+    client.once('ready', onReady);
+    client.once('error', onFailed);
+    client.once('end', onFailed);
+  });
+}
+
+/** Resolves with the promise's value, or undefined after `ms` (the promise is left to settle on its own). */
+export async function withinBound<T>(promise: Promise<T>, ms = SHUTDOWN_REDIS_BOUND_MS): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, bound]);
+  } finally {
+    clearTimeout(timer);
   }
-  return { client: new Redis({ ...input, maxRetriesPerRequest: null, connectionName: name }), owned: true };
+}
+
+/** Closes politely when Redis answers, at once otherwise (QUIT would wait for a Redis that is gone). */
+export async function closeRedis(redis: OwnedRedis | null | undefined, ms = SHUTDOWN_REDIS_BOUND_MS): Promise<void> {
+  if (!redis?.owned) return;
+  const client = redis.client;
+  if (!isRedisReady(client)) {
+    client.disconnect();
+    return;
+  }
+  const closed = await withinBound(
+    client.quit().then(
+      () => true,
+      () => false,
+    ),
+    ms,
+  );
+  if (!closed) client.disconnect();
 }
 
 /** A description safe to print: host and port, never the password. */

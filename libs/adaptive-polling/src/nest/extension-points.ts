@@ -10,6 +10,8 @@ export interface ReplicaInfo {
   status: ReplicaStatus;
   lastHeartbeatAtMs: number | null;
   startedAtMs: number | null;
+  /** Whether its poll worker runs (from its last heartbeat); null when unknown (not alive, or not reported). */
+  workerRunning?: boolean | null;
 }
 
 /** Lists replicas of this queue (heartbeats in Redis). */

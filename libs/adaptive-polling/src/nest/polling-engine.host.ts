@@ -5,7 +5,8 @@ import type { TargetPollState } from '../core/types';
 import { targetKey, type TargetDefinition } from '../core/target';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from './resolved-config';
 import { PollerExplorer } from './poller.explorer';
-import { PollingStartupError } from './polling-startup.error';
+import { POLLING_STARTED_LATE, POLLING_WAITS_FOR_REDIS, PollingStartupError, pollingStartFailed } from './polling-startup.error';
+import { describeError } from '../core/redact';
 
 /** Something that can hand a fresh job its state back (the persistence layer's dead letters). */
 export interface StateRecoverySource {
@@ -27,6 +28,7 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
   readonly engine: PollingEngine;
   /** Targets the engine started with (static and stored ones); null before bootstrap. */
   startupTargetCount: number | null = null;
+  private stopping = false;
 
   constructor(
     @Inject(ADAPTIVE_POLLING_CONFIG) readonly config: ResolvedModuleConfig,
@@ -88,8 +90,37 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
       );
     }
     this.startupTargetCount = targets.length;
-    await this.engine.start(targets);
-    this.startup.resolve();
+    const starting = this.engine.start(targets);
+    const first = await Promise.race([starting.then(() => 'started' as const), this.firstConnectionError()]);
+    if (first === 'started') {
+      this.startup.resolve();
+      return;
+    }
+    // Redis is unreachable: the app starts anyway (health answers 503) and polling begins once Redis answers.
+    this.logger.warn(POLLING_WAITS_FOR_REDIS);
+    starting.then(
+      () => {
+        this.logger.log(POLLING_STARTED_LATE);
+        this.startup.resolve();
+      },
+      (error: unknown) => {
+        if (!this.stopping) this.logger.error(pollingStartFailed(describeError(error)));
+      },
+    );
+  }
+
+  /** Resolves when the engine's first connection attempt fails (never when it succeeds). */
+  private firstConnectionError(): Promise<'unreachable'> {
+    const client = this.engine.redis;
+    return new Promise((resolve) => {
+      const onError = () => {
+        client.off('ready', onReady);
+        resolve('unreachable');
+      };
+      const onReady = () => client.off('error', onError);
+      client.once('error', onError);
+      client.once('ready', onReady);
+    });
   }
 
   /**
@@ -101,6 +132,7 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.engine.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { Agent } from 'node:https';
+import { describeError } from '../core/redact';
 import { httpsRequest, pollAgent, type HttpsAnswer } from './https-request';
 import type { ProxmoxConnection } from './connection';
 import { ProxmoxHttpError, ProxmoxRequestError, ProxmoxResponseValidationError } from './proxmox-errors';
@@ -76,7 +77,7 @@ export class ProxmoxApi {
     } catch (error) {
       // Abort/timeout errors keep their own name so the classifier sees them as such.
       if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw error;
-      throw new ProxmoxRequestError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ProxmoxRequestError(`${what}: ${describeError(error)}`, { cause: error });
     }
     if (answer.status < 200 || answer.status > 299) {
       // Proxmox puts the reason in the status line ("401 authentication failure"); the body may echo input, so it is left out.

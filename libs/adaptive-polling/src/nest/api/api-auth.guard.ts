@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import {
   HttpException,
   HttpStatus,
@@ -117,7 +118,7 @@ export class ApiAuthGate implements OnModuleInit {
       try {
         return await this.moduleRef.create(guard);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = describeError(error);
         throw new ApiConfigError([{ field: 'api.guard', message: hostGuardUnresolvable(guard.name, reason) }]);
       }
     }

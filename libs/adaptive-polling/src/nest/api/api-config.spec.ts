@@ -75,6 +75,7 @@ describe('resolveApiConfig', () => {
           auth: false,
           guard: new HostGuard() as never,
           healthCacheMs: -1,
+          answerTimeoutMs: 0,
           healthIndicator: { maxDeadLetters: 1.5, timeoutMs: 0 },
         },
         {},
@@ -85,6 +86,7 @@ describe('resolveApiConfig', () => {
       'api.guard',
       'api.auth',
       'api.healthCacheMs',
+      'api.answerTimeoutMs',
       'api.healthIndicator.maxDeadLetters',
       'api.healthIndicator.timeoutMs',
     ]);
@@ -94,6 +96,7 @@ describe('resolveApiConfig', () => {
   it('fills defaults for the cache and the health indicator', () => {
     const config = resolveApiConfig({ auth: false }, {});
     expect(config.healthCacheMs).toBe(1000);
+    expect(config.answerTimeoutMs).toBe(2000);
     expect(config.healthIndicator).toEqual({ maxDeadLetters: 10, timeoutMs: 2000 });
   });
 });

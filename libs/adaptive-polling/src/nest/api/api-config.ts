@@ -20,6 +20,7 @@ import {
 } from './api-options';
 import { DEFAULT_API_BASE_PATH, type ApiRoutes } from './api-routes';
 import { tokenProblem } from '../token-rules';
+import { DEFAULT_ANSWER_TIMEOUT_MS } from '../answer-bound';
 
 /** The API's options after defaults and env, validated at start-up. */
 export interface ResolvedApiConfig {
@@ -29,6 +30,7 @@ export interface ResolvedApiConfig {
   /** Where the routes are mounted, or not served (`api: false`). */
   routes: ApiRoutes;
   healthCacheMs: number;
+  answerTimeoutMs: number;
   healthIndicator: { maxDeadLetters: number; timeoutMs: number };
 }
 
@@ -91,6 +93,7 @@ export function resolveApiConfig(
   }
 
   const healthCacheMs = readInteger(api.healthCacheMs, 'api.healthCacheMs', DEFAULT_HEALTH_CACHE_MS, 0, problems);
+  const answerTimeoutMs = readInteger(api.answerTimeoutMs, 'api.answerTimeoutMs', DEFAULT_ANSWER_TIMEOUT_MS, 1, problems);
   const indicator = api.healthIndicator ?? {};
   const maxDeadLetters = readInteger(indicator.maxDeadLetters, 'api.healthIndicator.maxDeadLetters', DEFAULT_MAX_DEAD_LETTERS, 0, problems);
   const timeoutMs = readInteger(indicator.timeoutMs, 'api.healthIndicator.timeoutMs', DEFAULT_HEALTH_INDICATOR_TIMEOUT_MS, 1, problems);
@@ -114,5 +117,5 @@ export function resolveApiConfig(
   }
   if (problems.length > 0 || auth === null) throw new ApiConfigError(problems);
   const authFailures = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMIT, maxFailures, windowMs });
-  return { auth, authFailures, routes, healthCacheMs, healthIndicator: { maxDeadLetters, timeoutMs } };
+  return { auth, authFailures, routes, healthCacheMs, answerTimeoutMs, healthIndicator: { maxDeadLetters, timeoutMs } };
 }

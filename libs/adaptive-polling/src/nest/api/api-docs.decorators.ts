@@ -1,4 +1,4 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -8,9 +8,11 @@ import {
   ApiQuery,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
 } from './openapi';
 import { AdaptivePollingApiGuard } from './api-auth.guard';
+import { AnswerBoundInterceptor } from './answer-bound.interceptor';
 import { ApiErrorDto } from './monitoring-actions.dto';
 import { DEFAULT_HEALTH_PAGE_LIMIT, MAX_HEALTH_PAGE_LIMIT } from './scheduler-health.builder';
 
@@ -33,7 +35,9 @@ export function MonitoringApi(): ClassDecorator {
       type: ApiErrorDto,
       description: 'Too many failed authentications from this address (10 per 60 s by default); see Retry-After',
     }),
+    ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'Redis or the database did not answer in time' }),
     UseGuards(AdaptivePollingApiGuard),
+    UseInterceptors(AnswerBoundInterceptor),
   );
 }
 

@@ -2,7 +2,7 @@ import type { CanActivate, Type } from '@nestjs/common';
 
 /** Options of the Terminus health indicator (`AdaptivePollingHealthIndicator`). */
 export interface AdaptivePollingHealthIndicatorOptions {
-  /** Down when more targets than this are dead-lettered (default 10). */
+  /** Degraded (still up) when more targets than this are dead-lettered (default 10). */
   maxDeadLetters?: number;
   /** Bound on each check (Redis PING, state read), ms (default 2000). */
   timeoutMs?: number;
@@ -39,6 +39,8 @@ export interface AdaptivePollingApiOptions {
   authFailureLimit?: { maxFailures?: number; windowMs?: number };
   /** How long the scheduler health document is reused, ms (default 1000; 0 = never). */
   healthCacheMs?: number;
+  /** Longest a route waits for Redis or the database before answering 503, ms (default 2000). */
+  answerTimeoutMs?: number;
   /** The Terminus health indicator's thresholds. */
   healthIndicator?: AdaptivePollingHealthIndicatorOptions;
 }

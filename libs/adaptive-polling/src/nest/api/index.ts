@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import type { ResolvedModuleConfig } from '../resolved-config';
 import { ADAPTIVE_POLLING_CONFIG } from '../resolved-config';
 import { AdaptivePollingApiGuard, ApiAuthGate } from './api-auth.guard';
+import { AnswerBoundInterceptor } from './answer-bound.interceptor';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig } from './api-config';
 import { MonitoringActionsController } from './monitoring-actions.controller';
 import { MonitoringActionsService } from './monitoring-actions.service';
@@ -23,6 +24,7 @@ export const API_PROVIDERS: Provider[] = [
   },
   ApiAuthGate,
   AdaptivePollingApiGuard,
+  AnswerBoundInterceptor,
   SchedulerHealthService,
   MonitoringActionsService,
   TargetsService,

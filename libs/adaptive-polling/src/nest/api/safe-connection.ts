@@ -1,20 +1,12 @@
-import { redactSecrets } from '../../core/redact';
+import { isSecretKey, redactSecrets } from '../../core/redact';
 import type { SafeConnection, SafeConnectionValue } from './scheduler-health.types';
-
-/**
- * Field names that name a secret, compared with case and `-`, `_`, `.`, spaces
- * removed: anything with token, password, secret, credential, auth, cookie,
- * session, signature, or ending in `key` (apiKey, privateKey, key...).
- */
-const SECRET_FIELD = /token|passw|pwd|passphrase|secret|credential|auth|cookie|session|signature|salt|key$/;
 
 const MAX_DEPTH = 4;
 const MAX_STRING = 500;
 const MAX_ARRAY = 50;
 
-export function isSecretFieldName(name: string): boolean {
-  return SECRET_FIELD.test(name.toLowerCase().replace(/[-_.\s]/g, ''));
-}
+/** The core's rule: a field whose name holds a secret is left out of health output. */
+export const isSecretFieldName = isSecretKey;
 
 function safeValue(value: unknown, depth: number): SafeConnectionValue | undefined {
   if (value === null) return null;

@@ -218,13 +218,17 @@ describe('buildSchedulerHealth', () => {
           headers: { Authorization: 'Bearer abcdefghijkl', Accept: 'application/json' },
           nested: { clientSecret: 'cs', realm: 'pam' },
           buffer: Buffer.from('raw'),
+          ticket: 'PVE:root@pam:65A1::sig',
+          pass: 'hunter3',
+          PVEAuthCookie: 'PVE:cookie',
+          CSRFPreventionToken: '65A1:csrf',
         },
       },
       state(),
     );
     const health = buildSchedulerHealth([target], NOW, options);
     expect(health.instances[0].connection).toEqual({
-      baseUrl: 'https://***@pve.example:8006/api2/json?ticket=abc&token=***',
+      baseUrl: 'https://***@pve.example:8006/api2/json?ticket=***&token=***',
       headers: { Accept: 'application/json' },
       host: 'pve.example',
       nested: { realm: 'pam' },
@@ -268,14 +272,14 @@ describe('buildSchedulerHealth', () => {
     expect('persistence' in without).toBe(false);
     const withExtras = buildSchedulerHealth([], NOW, options, {
       replicas: [
-        { id: 'r2', status: 'alive', lastHeartbeatAtMs: NOW, startedAtMs: null },
-        { id: 'r1', status: 'crashed', lastHeartbeatAtMs: 0, startedAtMs: NOW - MINUTE },
+        { id: 'r2', status: 'alive', lastHeartbeatAtMs: NOW, startedAtMs: null, workerRunning: false },
+        { id: 'r1', status: 'crashed', lastHeartbeatAtMs: 0, startedAtMs: NOW - MINUTE, workerRunning: null },
       ],
       persistence: { up: false, pendingWrites: 3, lastErrorAtMs: NOW, lastError: 'connect to postgres://app:dbpass@db failed' },
     });
     expect(withExtras.replicas).toEqual([
-      { id: 'r1', status: 'crashed', lastHeartbeat: null, startedAt: '2026-11-23T11:59:00.000Z' },
-      { id: 'r2', status: 'alive', lastHeartbeat: '2026-11-23T12:00:00.000Z', startedAt: null },
+      { id: 'r1', status: 'crashed', lastHeartbeat: null, startedAt: '2026-11-23T11:59:00.000Z', workerRunning: null },
+      { id: 'r2', status: 'alive', lastHeartbeat: '2026-11-23T12:00:00.000Z', startedAt: null, workerRunning: false },
     ]);
     expect(withExtras.persistence).toEqual({
       up: false,
@@ -354,7 +358,7 @@ describe('pages of instances[]', () => {
       replicas: [{ id: 'r1', status: 'alive' as const, lastHeartbeatAtMs: NOW, startedAtMs: NOW - MINUTE }],
       persistence: { up: true, pendingWrites: 0, lastErrorAtMs: null, lastError: null },
     };
-    for (const withExtras of [{}, extras]) {
+    for (const withExtras of [{}, extras, { replicasError: 'WRONGTYPE Operation against a key', persistence: extras.persistence }]) {
       const fleet = summarizeSchedulerFleet(fleetSnaps, NOW, options, withExtras);
       const text = new SchedulerHealthText(fleet);
       for (const page of [DEFAULT_HEALTH_PAGE, { offset: 2, limit: 1 }, { offset: 9, limit: 0 }]) {

@@ -46,6 +46,8 @@ export interface SchedulerHealthOptions {
 /** Sections filled by optional providers; an absent one leaves its section out. */
 export interface SchedulerHealthExtras {
   replicas?: ReplicaInfo[];
+  /** The replica directory could not be read (message already secret-free). */
+  replicasError?: string;
   persistence?: PersistenceStatus;
 }
 
@@ -84,9 +86,10 @@ export function buildSchedulerHealth(
 
 /** The document for one page of `instances[]`: the fleet-wide sections as they are, plus that page. */
 export function schedulerHealthPage(fleet: SchedulerHealthFleet, page: HealthPageRequest): SchedulerHealth {
-  const { replicas, persistence, ...sections } = fleet.sections;
+  const { replicas, replicasError, persistence, ...sections } = fleet.sections;
   const health: SchedulerHealth = { ...sections, instances: pageInstances(fleet, page), page: pageOf(fleet, page) };
   if (replicas) health.replicas = replicas;
+  if (replicasError !== undefined) health.replicasError = replicasError;
   if (persistence) health.persistence = persistence;
   return health;
 }
@@ -204,8 +207,10 @@ export function summarizeSchedulerFleet(
         status: r.status,
         lastHeartbeat: iso(r.lastHeartbeatAtMs),
         startedAt: iso(r.startedAtMs),
+        workerRunning: r.workerRunning ?? null,
       }));
   }
+  if (extras.replicasError !== undefined) sections.replicasError = redactSecrets(extras.replicasError);
   if (extras.persistence) {
     const p = extras.persistence;
     sections.persistence = {

@@ -162,6 +162,8 @@ export class ReplicaHealthDto implements ReplicaHealth {
   @ApiProperty({ enum: REPLICA_STATUSES }) status!: ReplicaStatus;
   @ApiProperty(time('Last heartbeat')) lastHeartbeat!: string | null;
   @ApiProperty(time('Start')) startedAt!: string | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Its poll worker runs (last heartbeat); null when not alive' })
+  workerRunning!: boolean | null;
 }
 
 export class PersistenceHealthDto implements PersistenceHealth {
@@ -194,6 +196,8 @@ export class SchedulerHealthDto implements SchedulerHealth {
   page!: HealthPageDto;
   @ApiPropertyOptional({ type: [ReplicaHealthDto], description: 'When replica heartbeats are on, by id' })
   replicas?: ReplicaHealthDto[];
+  @ApiPropertyOptional({ description: 'Instead of replicas when the heartbeats could not be read' })
+  replicasError?: string;
   @ApiPropertyOptional({ type: PersistenceHealthDto, description: 'When persistence is on' })
   persistence?: PersistenceHealthDto;
 }

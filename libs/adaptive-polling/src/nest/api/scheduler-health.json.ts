@@ -20,10 +20,10 @@ export class SchedulerHealthText {
   }
 
   private serialiseSections(): void {
-    const { replicas, persistence, ...sections } = this.fleet.sections;
+    const { replicas, replicasError, persistence, ...sections } = this.fleet.sections;
     // `{...,"staleness":[...]}` without its closing brace: instances and page follow.
     this.head = JSON.stringify(sections).slice(0, -1);
-    const extras = JSON.stringify({ replicas, persistence });
+    const extras = JSON.stringify({ replicas, replicasError, persistence });
     this.tail = extras === '{}' ? '}' : `,${extras.slice(1)}`;
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ADAPTIVE_POLLING_PERSISTENCE_STATUS,
@@ -175,7 +176,14 @@ export class SchedulerHealthService {
 
   private async extras(): Promise<SchedulerHealthExtras> {
     const extras: SchedulerHealthExtras = {};
-    if (this.replicas) extras.replicas = await this.replicas.replicas();
+    if (this.replicas) {
+      try {
+        extras.replicas = await this.replicas.replicas();
+      } catch (error) {
+        // Said as such, never as an empty or guessed list.
+        extras.replicasError = describeError(error);
+      }
+    }
     if (this.persistence) extras.persistence = this.persistence.status();
     return extras;
   }

@@ -24,6 +24,8 @@ export interface SchedulerHealth {
   page: HealthPage;
   /** Present when a replica directory is registered: replicas sharing this queue, by id. */
   replicas?: ReplicaHealth[];
+  /** Present instead of `replicas` when the heartbeats could not be read (secrets redacted). */
+  replicasError?: string;
   /** Present when persistence is enabled: whether the database answers. */
   persistence?: PersistenceHealth;
 }
@@ -150,6 +152,8 @@ export interface ReplicaHealth {
   status: ReplicaStatus;
   lastHeartbeat: string | null;
   startedAt: string | null;
+  /** Whether its poll worker runs, from its last heartbeat; null when not alive or not reported. */
+  workerRunning: boolean | null;
 }
 
 export interface PersistenceHealth {

@@ -1,3 +1,4 @@
+import { describeError, redactValue } from '../../core/redact';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PollingEngineHost } from '../polling-engine.host';
 import type { OperatorAction } from '../../core/operator-actions';
@@ -92,13 +93,20 @@ export class AuditTrailService implements OnModuleInit {
     this.sinks.push(sink);
   }
 
-  record(record: AuditRecord): void {
+  record(raw: AuditRecord): void {
+    // Every record passes the redaction rules once, before anyone (memory, database, a host's sink) sees it.
+    const record: AuditRecord = {
+      ...raw,
+      before: redactValue(raw.before),
+      after: redactValue(raw.after),
+      detail: redactValue(raw.detail) as Record<string, unknown>,
+    };
     this.recentRecords.push(record);
     if (this.recentRecords.length > RECENT_LIMIT) this.recentRecords.shift();
     for (const sink of this.sinks) {
       Promise.resolve()
         .then(() => sink.record(record))
-        .catch((error: unknown) => this.logger.warn(`audit sink failed: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => this.logger.warn(`audit sink failed: ${describeError(error)}`));
     }
   }
 

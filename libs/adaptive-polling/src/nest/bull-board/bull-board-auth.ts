@@ -36,15 +36,18 @@ export function presentedSecret(authorization: string | undefined): string | nul
  */
 export class BullBoardAuthGate {
   private access: BoardAccess | null = null;
+  private unavailable: () => string | null = () => null;
 
-  configure(access: BoardAccess): void {
+  /** `unavailable` says why the board's API cannot be served now (Redis gone), or null. */
+  configure(access: BoardAccess, unavailable: () => string | null = () => null): void {
     this.access = access;
+    this.unavailable = unavailable;
   }
 
   readonly middleware = (request: IncomingMessage, response: ServerResponse, next: Next): void => {
     const access = this.access;
     if (access === null) return reply(response, 503, BOARD_NOT_READY);
-    if (access.kind === 'open') return next();
+    if (access.kind === 'open') return this.passOn(request, response, next);
     // A refused address is refused whatever it presents: a right guess must look like a wrong one.
     const client = clientAddress(request);
     const waitMs = access.failures.retryAfterMs(client);
@@ -54,12 +57,22 @@ export class BullBoardAuthGate {
       return reply(response, 429, boardTooManyFailures(seconds));
     }
     const secret = presentedSecret(request.headers.authorization);
-    if (secret !== null && access.matches(secret)) return next();
+    if (secret !== null && access.matches(secret)) return this.passOn(request, response, next);
     // A browser's first visit (no credentials) guesses nothing: only wrong secrets count.
     if (request.headers.authorization) access.failures.recordFailure(client);
     response.setHeader('WWW-Authenticate', `Basic realm="${BOARD_REALM}", charset="UTF-8"`);
     reply(response, 401, BOARD_UNAUTHORIZED);
   };
+
+  /** The board's API reads Redis on every call: while Redis is gone it answers 503 at once instead of waiting. */
+  private passOn(request: IncomingMessage, response: ServerResponse, next: Next): void {
+    const reason = (request.url ?? '').includes('/api/') ? this.unavailable() : null;
+    if (reason === null) return next();
+    response.statusCode = 503;
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-store');
+    response.end(JSON.stringify({ statusCode: 503, message: reason, error: 'Service Unavailable' }));
+  }
 }
 
 function reply(response: ServerResponse, status: number, text: string): void {

@@ -1,6 +1,6 @@
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { Job } from 'bullmq';
-import { redactSecrets } from '../../core/redact';
+import { RedactingBullMQAdapter } from './redacting-adapter';
 
 /**
  * Bull Board shows a delayed job's "Will run at" as `timestamp + (opts.delay
@@ -8,10 +8,10 @@ import { redactSecrets } from '../../core/redact';
  * A poll job is added once and re-delayed after every run (BullMQ then
  * stores the delay from that moment), so both would be wrong: the board's
  * copy of each job reports the delay from its added time to the run time
- * its data carries (`dueAtMs`). Failure texts are redacted as everywhere.
+ * its data carries (`dueAtMs`), on top of the redaction of every job shown.
  * Only what the board reads is changed; the job in Redis is left alone.
  */
-export class PollingQueueAdapter extends BullMQAdapter {
+export class PollingQueueAdapter extends RedactingBullMQAdapter {
   override async getJob(id: string): Promise<Job | undefined> {
     const job = await super.getJob(id);
     return job && withBoardTiming(job);
@@ -34,14 +34,7 @@ function withBoardTiming(job: Job): Job {
         timing.delay = Math.max(0, dueAtMs - json.timestamp);
         timing.opts = { ...json.opts, delay: timing.delay };
       }
-      return {
-        ...json,
-        ...timing,
-        failedReason: typeof json.failedReason === 'string' ? redactSecrets(json.failedReason) : json.failedReason,
-        stacktrace: Array.isArray(json.stacktrace)
-          ? json.stacktrace.map((line) => (typeof line === 'string' ? redactSecrets(line) : line))
-          : json.stacktrace,
-      };
+      return { ...json, ...timing };
     },
   });
   return job;

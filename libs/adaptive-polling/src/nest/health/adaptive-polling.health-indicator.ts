@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { redactSecrets } from '../../core/redact';
+import { describeError } from '../../core/redact';
+import { describeRedis } from '../../engine/redis-connection';
+import { redisNotAnswering } from '../../engine/redis-messages';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../api/api-config';
 import { WORKERS_NOT_RUNNING, redisUnreachable, timedOut, tooManyDeadLetters } from '../api/api-messages';
 import type { AdaptivePollingHealthIndicatorOptions } from '../api/api-options';
@@ -15,6 +17,13 @@ export interface AdaptivePollingHealthDetails {
   /** Dead-lettered targets; null when Redis could not be read. */
   deadLetters: number | null;
   maxDeadLetters: number;
+  /**
+   * True when more than `maxDeadLetters` targets are dead-lettered: the
+   * remote targets are failing, this process is fine, so the status stays up.
+   */
+  degraded: boolean;
+  /** Why it is degraded (never a reason to restart the process); absent when not. */
+  warnings?: string[];
   /** Why it is down; absent when up. */
   problems?: string[];
 }
@@ -27,14 +36,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function messageOf(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
-}
-
 /**
- * A @nestjs/terminus health indicator: down when Redis does not answer PING,
- * when this process should run polls but its worker is not running, or when
- * more targets than `maxDeadLetters` are dead-lettered.
+ * A @nestjs/terminus health indicator: down when Redis does not answer PING
+ * or when this process should run polls but its worker is not running.
+ * Dead-lettered targets never make it down (a probe would restart healthy
+ * replicas because remote targets fail): above `maxDeadLetters` it stays up
+ * with `degraded: true` and a warning.
  *
  * Add it to the providers of a module that imports `TerminusModule` and
  * `AdaptivePollingModule`, then:
@@ -63,11 +70,13 @@ export class AdaptivePollingHealthIndicator {
     let redisLatencyMs: number | null = null;
     const pingStarted = performance.now();
     try {
+      // Not queued while disconnected: the PING would wait for Redis's return.
+      if (!engine.isRedisReady) throw new Error(redisNotAnswering(describeRedis(config.module.redis)));
       await withTimeout(engine.redis.ping(), timeoutMs, 'Redis PING');
       redisLatencyMs = Math.round((performance.now() - pingStarted) * 10) / 10;
     } catch (error) {
       redis = 'down';
-      problems.push(redisUnreachable(messageOf(error)));
+      problems.push(redisUnreachable(describeError(error)));
     }
 
     const expected = config.module.worker ?? true;
@@ -75,13 +84,14 @@ export class AdaptivePollingHealthIndicator {
     if (expected && !running) problems.push(WORKERS_NOT_RUNNING);
 
     let deadLetters: number | null = null;
+    const warnings: string[] = [];
     if (redis === 'up') {
       try {
         const health = await withTimeout(this.schedulerHealth.health(), timeoutMs, 'reading the dead-letter queue');
         deadLetters = health.deadLetter.count;
-        if (deadLetters > maxDeadLetters) problems.push(tooManyDeadLetters(deadLetters, maxDeadLetters));
+        if (deadLetters > maxDeadLetters) warnings.push(tooManyDeadLetters(deadLetters, maxDeadLetters));
       } catch (error) {
-        problems.push(messageOf(error));
+        problems.push(describeError(error));
       }
     }
 
@@ -91,6 +101,8 @@ export class AdaptivePollingHealthIndicator {
       workers: { expected, running, concurrency: engine.currentConcurrency },
       deadLetters,
       maxDeadLetters,
+      degraded: warnings.length > 0,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     if (problems.length > 0) return session.down({ ...details, problems });
     return session.up({ ...details });

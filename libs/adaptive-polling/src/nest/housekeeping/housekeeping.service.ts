@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { redactSecrets } from '../../core/redact';
+import { describeError } from '../../core/redact';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS, type ResolvedHousekeepingOptions } from './housekeeping-options';
 import type { HousekeepingOutcome, HousekeepingRunEvent, HousekeepingTask } from './housekeeping-task';
@@ -146,7 +146,7 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private describe(task: HousekeepingTask, error: unknown): string {
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    const message = describeError(error);
     this.logger.warn(`housekeeping: task "${task.name}" failed: ${message}`);
     return message;
   }

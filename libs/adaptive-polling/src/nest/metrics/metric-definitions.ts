@@ -166,7 +166,7 @@ export const POLLING_METRICS = {
   replicasAlive: {
     name: 'scheduler_replicas_alive',
     type: 'gauge',
-    help: 'Scheduler replicas with a live heartbeat.',
+    help: 'Scheduler replicas with a live heartbeat and a running poll worker.',
     labels: [],
     scope: 'cluster',
   },

@@ -41,6 +41,7 @@ describe('resolveMetricsOptions', () => {
       prefix: 'pulse',
       perTargetLabels: 'auto',
       perTargetLabelLimit: 1000,
+      scrapeTimeoutMs: 2000,
       standalone: null,
     });
     expect(resolveMetricsOptions({ standalone: true }).standalone).toEqual({ port: 9091, host: '127.0.0.1', token: null });

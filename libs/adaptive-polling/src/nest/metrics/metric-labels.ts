@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../core/redact';
 import {
   BREAKER_STATES as CORE_BREAKER_STATES,
   FAILURE_CATEGORIES,
@@ -64,7 +65,8 @@ export function boundedLabel<T extends string>(value: unknown, allowed: readonly
 /** A free-form label value (target type or key): empty or missing becomes `unknown`. */
 export function labelValue(value: unknown): string {
   if (typeof value !== 'string') return UNKNOWN_LABEL_VALUE;
-  const trimmed = value.trim();
+  // A target name is the user's text: it may quote a URL with credentials.
+  const trimmed = redactSecrets(value.trim());
   return trimmed === '' ? UNKNOWN_LABEL_VALUE : trimmed;
 }
 

@@ -22,6 +22,8 @@ export interface AdaptivePollingMetricsOptions {
   perTargetLabels?: boolean | 'auto';
   /** Most start-up targets for which `auto` keeps per-target labels (default 1000; about 28 series each). */
   perTargetLabelLimit?: number;
+  /** Longest a scrape waits for Redis before answering 503, ms (default 2000). */
+  scrapeTimeoutMs?: number;
   /**
    * Also serve `/metrics` on a separate node:http server (the seed's
    * 127.0.0.1:9091). Off by default; `true` for the defaults.
@@ -34,6 +36,7 @@ export interface ResolvedMetricsOptions {
   prefix: string;
   perTargetLabels: boolean | 'auto';
   perTargetLabelLimit: number;
+  scrapeTimeoutMs: number;
   standalone: { port: number; host: string; token: string | null } | null;
 }
 

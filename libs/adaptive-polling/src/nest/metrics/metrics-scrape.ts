@@ -5,6 +5,13 @@ export interface MetricsScrape {
   body: string;
 }
 
+/** A scrape as served: 200 with the metrics, or 503 with why Redis could not be read in time. */
+export interface MetricsAnswer extends MetricsScrape {
+  status: 200 | 503;
+}
+
+export const UNAVAILABLE_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
 /**
  * One scrape of the host's default registry (process metrics, the app's own
  * metrics) merged with this app's polling registry. The merge is made per

@@ -1,13 +1,13 @@
 import { Controller, Get, Res, type OnModuleInit, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
-import { scrapeWithDefaultRegistry } from './metrics-scrape';
 import { NO_POLLING_METRICS } from './metrics-messages';
 import { PollingMetricsService } from './polling-metrics.service';
 
 /** The part of the platform's response the controller uses (Express and Fastify both have it). */
 interface HeaderResponse {
   header(name: string, value: string): unknown;
+  status(code: number): unknown;
 }
 
 /**
@@ -38,7 +38,8 @@ export function createPollingMetricsController(): Type<PrometheusController> {
     @Get()
     override async index(@Res({ passthrough: true }) response: HeaderResponse): Promise<string> {
       if (!this.metrics) throw new Error(NO_POLLING_METRICS);
-      const scrape = await scrapeWithDefaultRegistry(this.metrics.registry);
+      const scrape = await this.metrics.scrape();
+      response.status(scrape.status);
       response.header('Content-Type', scrape.contentType);
       return scrape.body;
     }

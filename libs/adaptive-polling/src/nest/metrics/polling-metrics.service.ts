@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import {
   Inject,
   Injectable,
@@ -20,6 +21,8 @@ import {
 } from '../extension-points';
 import type { PollingEngineHost } from '../polling-engine.host';
 import { PollingModuleRefs } from '../polling-module-refs';
+import { DependencyUnavailableError, withinAnswerBound } from '../answer-bound';
+import { UNAVAILABLE_CONTENT_TYPE, scrapeWithDefaultRegistry, type MetricsAnswer } from './metrics-scrape';
 import { DUE_SOON_WINDOW_MS } from './metric-definitions';
 import {
   ALL_INSTANCES_LABEL_VALUE,
@@ -116,6 +119,21 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
     return this.set.registry;
   }
 
+  /**
+   * One scrape of the default and polling registries, within
+   * `metrics.scrapeTimeoutMs`: 503 at once while Redis is not connected,
+   * 503 when reading the shared state takes longer.
+   */
+  async scrape(): Promise<MetricsAnswer> {
+    try {
+      const scrape = await withinAnswerBound(this.host, this.options.scrapeTimeoutMs, () => scrapeWithDefaultRegistry(this.registry));
+      return { status: 200, ...scrape };
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      return { status: 503, contentType: UNAVAILABLE_CONTENT_TYPE, body: `${error.message}\n` };
+    }
+  }
+
   /** The Prometheus text of this app's polling metrics alone. */
   async metrics(): Promise<string> {
     return this.set.registry.metrics();
@@ -165,7 +183,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
         this.initialiseTarget({ key: targetKey(def), type: def.type });
       }
     } catch (error) {
-      this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
+      this.logger.warn(snapshotReadFailed(describeError(error)));
     }
   }
 
@@ -195,7 +213,7 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       try {
         listener(...args);
       } catch (error) {
-        this.logger.warn(`metrics: ${event} not counted: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`metrics: ${event} not counted: ${describeError(error)}`);
       }
     }) as Listener<K>;
     // The emitter's generic signature is awkward to satisfy for a generic K.
@@ -330,23 +348,26 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       this.lastReadFailed = false;
     } catch (error) {
       // Warn once per outage, not on every scrape.
-      if (!this.lastReadFailed) this.logger.warn(snapshotReadFailed(error instanceof Error ? error.message : String(error)));
+      if (!this.lastReadFailed) this.logger.warn(snapshotReadFailed(describeError(error)));
       this.lastReadFailed = true;
       this.clearStateGauges();
     }
   }
 
   private async readReplicas(): Promise<void> {
-    let alive = this.replicasAlive;
-    if (this.replicas) {
-      try {
-        alive = (await this.replicas.replicas()).filter((r) => r.status === 'alive').length;
-      } catch {
-        alive = null;
-      }
+    if (!this.replicas) {
+      // Without a heartbeat source, the replica answering this scrape is what is known.
+      this.set.replicasAlive.set(this.replicasAlive ?? (this.host.engine.isWorkerRunning ? 1 : 0));
+      return;
     }
-    // Without a heartbeat source, the replica answering this scrape is alive.
-    this.set.replicasAlive.set(alive ?? (this.host.engine.isWorkerRunning ? 1 : 0));
+    try {
+      // A replica that is up but polls nothing (worker stopped, or worker: false) is not counted.
+      const polling = (await this.replicas.replicas()).filter((r) => r.status === 'alive' && r.workerRunning !== false);
+      this.set.replicasAlive.set(polling.length);
+    } catch {
+      // Unknown, not guessed: no sample (a gap in the graph; absent() sees it), never a count of 1.
+      this.set.replicasAlive.remove();
+    }
   }
 
   private readPersistence(): void {

@@ -1,6 +1,7 @@
 import { PollingOptionsError } from '../../core/errors';
 import type { OptionProblem } from '../../core/types';
 import { tokenProblem } from '../token-rules';
+import { DEFAULT_ANSWER_TIMEOUT_MS } from '../answer-bound';
 import { DEFAULT_PER_TARGET_LABEL_LIMIT } from './label-cardinality';
 import { DEFAULT_METRICS_PREFIX } from './metric-definitions';
 import {
@@ -42,6 +43,11 @@ export function resolveMetricsOptions(options: AdaptivePollingMetricsOptions | u
     problems.push({ field: 'metrics.perTargetLabelLimit', message: 'must be a whole number >= 0' });
   }
 
+  const scrapeTimeoutMs = metrics.scrapeTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  if (typeof scrapeTimeoutMs !== 'number' || !Number.isInteger(scrapeTimeoutMs) || scrapeTimeoutMs < 1) {
+    problems.push({ field: 'metrics.scrapeTimeoutMs', message: 'must be a whole number >= 1' });
+  }
+
   let standalone: ResolvedMetricsOptions['standalone'] = null;
   const raw = metrics.standalone ?? false;
   if (raw === true || isPlainObject(raw)) {
@@ -65,5 +71,5 @@ export function resolveMetricsOptions(options: AdaptivePollingMetricsOptions | u
   if (problems.length > 0) {
     throw new PollingOptionsError(problems, metricsOptionsSummary(problems.map((p) => `${p.field}: ${p.message}`)));
   }
-  return { prefix, perTargetLabels, perTargetLabelLimit, standalone };
+  return { prefix, perTargetLabels, perTargetLabelLimit, scrapeTimeoutMs, standalone };
 }

@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
@@ -82,11 +83,12 @@ export class StandaloneMetricsServer implements OnApplicationBootstrap, BeforeAp
       }
     }
     try {
-      const scrape = await scrapeWithDefaultRegistry(this.metrics.registry);
+      const scrape = await this.metrics.scrape();
+      response.statusCode = scrape.status;
       response.setHeader('Content-Type', scrape.contentType);
       response.end(request.method === 'HEAD' ? undefined : scrape.body);
     } catch (error) {
-      send(response, 500, `${error instanceof Error ? error.message : String(error)}\n`);
+      send(response, 500, `${describeError(error)}\n`);
     }
   }
 }

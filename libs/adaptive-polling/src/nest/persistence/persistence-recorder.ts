@@ -1,3 +1,4 @@
+import { describeError } from '../../core/redact';
 import { Injectable, Logger, type OnModuleInit, type OnApplicationShutdown } from '@nestjs/common';
 import { targetKey, type TargetDefinition } from '../../core/target';
 import type { TargetPollState } from '../../core/types';
@@ -92,7 +93,7 @@ export class PersistenceRecorder implements OnModuleInit, OnApplicationShutdown 
       try {
         listener(...args);
       } catch (error) {
-        this.logger.warn(`persistence: ${event} not recorded: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`persistence: ${event} not recorded: ${describeError(error)}`);
       }
     }) as Listener<K>;
     (events.on as (e: K, l: Listener<K>) => unknown).call(events, event, safe);

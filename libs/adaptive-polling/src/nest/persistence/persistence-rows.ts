@@ -1,4 +1,4 @@
-import { redactSecrets } from '../../core/redact';
+import { redactSecrets, redactValue } from '../../core/redact';
 import { initialTargetState, isTargetPollState } from '../../core/target-state';
 import { validateTargetInput, type TargetDefinition } from '../../core/target';
 import { DEAD_LETTER_REASONS, type DeadLetterReason, type TargetPollState, type TypePollingOptions } from '../../core/types';
@@ -12,7 +12,7 @@ const MAX_ACTOR_LENGTH = 200;
 
 function jsonText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return redactSecrets(JSON.stringify(value));
+  return redactSecrets(JSON.stringify(redactValue(value)));
 }
 
 /** The row of a parked target; the whole state is kept so a re-created job resumes it exactly. */

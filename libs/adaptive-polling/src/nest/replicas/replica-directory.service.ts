@@ -10,6 +10,7 @@ export interface ReplicaDetail extends ReplicaInfo {
   pid: number;
   /** Last time it was seen (heartbeat or shutdown). */
   lastSeenAtMs: number;
+  workerRunning: boolean | null;
 }
 
 /**
@@ -31,11 +32,12 @@ export class ReplicaDirectoryService implements ReplicaDirectory {
   }
 
   async replicas(): Promise<ReplicaInfo[]> {
-    return (await this.details()).map(({ id, status, lastHeartbeatAtMs, startedAtMs }) => ({
+    return (await this.details()).map(({ id, status, lastHeartbeatAtMs, startedAtMs, workerRunning }) => ({
       id,
       status,
       lastHeartbeatAtMs,
       startedAtMs,
+      workerRunning,
     }));
   }
 
@@ -70,6 +72,7 @@ export class ReplicaDirectoryService implements ReplicaDirectory {
           host: r.host,
           pid: r.pid,
           lastSeenAtMs: Math.max(lastHeartbeatAtMs, r.stoppedAtMs ?? 0),
+          workerRunning: heartbeat ? heartbeat.workerRunning : null,
         };
       })
       .sort((a, b) => a.id.localeCompare(b.id));

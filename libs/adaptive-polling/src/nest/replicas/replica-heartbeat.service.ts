@@ -8,7 +8,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { OwnedRedis } from '../../engine/redis-connection';
+import { isRedisReady, whenConnected, type OwnedRedis } from '../../engine/redis-connection';
+import { describeError } from '../../core/redact';
 import { closeAuxiliaryRedis, openAuxiliaryRedis, withinBound } from './auxiliary-redis';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_REPLICA_OPTIONS, type ResolvedReplicaOptions } from './replica-options';
@@ -22,6 +23,9 @@ import { replicaKeys, type KnownReplica, type ReplicaKeys, type ReplicaRecord } 
  * heartbeat and marks itself stopped, so the directory reports `scaled_down`
  * rather than `crashed`. Every shutdown write is bounded in time: a host may
  * already be tearing Redis down.
+ *
+ * The record says whether this replica's poll worker runs: a process whose
+ * worker stopped is up but polls nothing.
  *
  * Uses its own Redis connection, independent of the engine's.
  */
@@ -45,7 +49,8 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     this.redis = openAuxiliaryRedis(this.host.config.module.redis, 'adaptive-polling:replica', this.logger);
-    await this.beat();
+    // With Redis unreachable the app starts anyway; the timer writes once it is back.
+    if (await whenConnected(this.redis.client)) await this.beat();
     this.timer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
     this.timer.unref();
   }
@@ -56,6 +61,11 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
     this.timer = null;
     const redis = this.redis;
     if (!redis) return;
+    if (!isRedisReady(redis.client)) {
+      // The heartbeat expires on its own: the directory will say crashed, which is all that can be known.
+      this.logger.warn(`replica ${this.id}: shutdown marker not written: Redis is not connected`);
+      return;
+    }
     const now = Date.now();
     const record = this.record(now);
     const known: KnownReplica = { ...record, stoppedAtMs: now };
@@ -69,7 +79,7 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
         .then(
           () => true,
           (error: unknown) => {
-            this.logger.warn(`replica ${this.id}: shutdown marker not written: ${error instanceof Error ? error.message : String(error)}`);
+            this.logger.warn(`replica ${this.id}: shutdown marker not written: ${describeError(error)}`);
             return true;
           },
         ),
@@ -88,7 +98,8 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
   /** Writes the heartbeat now (also called by the timer). */
   async beat(): Promise<void> {
     const redis = this.redis;
-    if (!redis) return;
+    // Not queued while Redis is gone: a late heartbeat would claim a liveness that was not there.
+    if (!redis || !isRedisReady(redis.client)) return;
     const now = Date.now();
     const record = this.record(now);
     const known: KnownReplica = { ...record, stoppedAtMs: null };
@@ -102,13 +113,20 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, BeforeApplicati
       this.failing = false;
     } catch (error) {
       if (!this.failing) {
-        this.logger.warn(`replica ${this.id}: heartbeat not written: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`replica ${this.id}: heartbeat not written: ${describeError(error)}`);
       }
       this.failing = true;
     }
   }
 
   private record(atMs: number): ReplicaRecord {
-    return { id: this.id, host: hostname(), pid: process.pid, startedAtMs: this.startedAtMs, atMs };
+    return {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      startedAtMs: this.startedAtMs,
+      atMs,
+      workerRunning: this.host.engine.isWorkerRunning,
+    };
   }
 }

@@ -24,6 +24,8 @@ export interface ReplicaRecord {
   startedAtMs: number;
   /** When this record was written. */
   atMs: number;
+  /** Whether its poll worker was running then; null in records of versions that did not say. */
+  workerRunning: boolean | null;
 }
 
 /** The directory's memory of a replica. */
@@ -44,6 +46,7 @@ export function parseKnownReplica(raw: string | null | undefined): KnownReplica 
       startedAtMs: typeof value.startedAtMs === 'number' ? value.startedAtMs : value.atMs,
       atMs: value.atMs,
       stoppedAtMs: typeof value.stoppedAtMs === 'number' ? value.stoppedAtMs : null,
+      workerRunning: typeof value.workerRunning === 'boolean' ? value.workerRunning : null,
     };
   } catch {
     return null;

@@ -1,6 +1,8 @@
+import { describeError } from '../../../core/redact';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { PollFinishedEvent } from '../../../engine/engine-events';
 import type { OwnedRedis } from '../../../engine/redis-connection';
+import { isRedisReady } from '../../../engine/redis-connection';
 import { closeAuxiliaryRedis, openAuxiliaryRedis, withinBound } from '../../replicas/auxiliary-redis';
 import type { PollingEngineHost } from '../../polling-engine.host';
 import { durationBucket } from './duration-histogram';
@@ -86,7 +88,8 @@ export class PollRollupRecorder implements OnModuleInit, OnApplicationBootstrap,
   async onApplicationShutdown(): Promise<void> {
     // After the engine stopped: every poll's figures are on their way.
     this.host.engine.events.off('poll:finished', this.listener);
-    await withinBound(Promise.allSettled([...this.inFlight]));
+    // With Redis gone the figures cannot land: no wait.
+    if (this.redis && isRedisReady(this.redis.client)) await withinBound(Promise.allSettled([...this.inFlight]));
     const redis = this.redis;
     this.redis = null;
     await closeAuxiliaryRedis(redis);
@@ -128,7 +131,7 @@ export class PollRollupRecorder implements OnModuleInit, OnApplicationBootstrap,
       },
       (error: unknown) => {
         if (!this.failing) {
-          this.logger.warn(`poll figures not recorded: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(`poll figures not recorded: ${describeError(error)}`);
         }
         this.failing = true;
       },
