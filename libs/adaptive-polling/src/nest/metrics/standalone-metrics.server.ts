@@ -5,7 +5,6 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { AuthFailureLimiter } from '../../core/auth-failure-limiter';
 import { clientAddress } from '../client-address';
 import { TokenMatcher } from '../token-matcher';
-import { scrapeWithDefaultRegistry } from './metrics-scrape';
 import {
   STANDALONE_METHOD,
   STANDALONE_NOT_FOUND,
