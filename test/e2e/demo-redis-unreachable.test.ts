@@ -23,7 +23,7 @@ describe('the demo without Redis', () => {
     const demo = await startDemo({
       PORT: '0',
       REDIS_URL: `redis://:hunter2-redis@127.0.0.1:${port}`,
-      ADAPTIVE_POLLING_API_TOKEN: 'outage-token',
+      ADAPTIVE_POLLING_API_TOKEN: 'outage-test-api-token',
     });
     demos.push(demo);
     const listeningAt = Date.now();
@@ -38,7 +38,7 @@ describe('the demo without Redis', () => {
     console.log(`demo without Redis: /health answered ${health.status} ${health.ms} ms after listening`);
     expect(health.status).toBe(503);
     expect(health.body).toContain('Redis');
-    const api = await fetch(`${demo.url}/api/monitoring/scheduler/health`, { headers: { authorization: 'Bearer outage-token' } });
+    const api = await fetch(`${demo.url}/api/monitoring/scheduler/health`, { headers: { authorization: 'Bearer outage-test-api-token' } });
     expect(api.status).toBe(503);
     expect(await api.json()).toMatchObject({ statusCode: 503, message: expect.stringContaining('Redis') });
 
@@ -64,7 +64,7 @@ describe('the demo without Redis', () => {
     const redis = await startPrivateRedis();
     const proxy = await startTcpProxy(redis.host, redis.port);
     try {
-      const demo = await startDemo({ PORT: '0', REDIS_URL: proxy.url, ADAPTIVE_POLLING_API_TOKEN: 'outage-token' });
+      const demo = await startDemo({ PORT: '0', REDIS_URL: proxy.url, ADAPTIVE_POLLING_API_TOKEN: 'outage-test-api-token' });
       demos.push(demo);
       await eventually(async () => (await fetch(`${demo.url}/health`)).status === 200, 'healthy with Redis', 15_000);
       await proxy.cutOff();

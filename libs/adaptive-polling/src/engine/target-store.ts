@@ -130,10 +130,19 @@ export class TargetStore {
    * Returns 'lost' when Redis no longer has the registry at all (flushed).
    */
   async refresh(): Promise<'unchanged' | 'reloaded' | 'lost'> {
+    const revision = this.localRevision;
     const version = await this.redis.get(this.keys.targetsVersion);
     if (version === null) return this.local.size > 0 ? 'lost' : 'unchanged';
     if (version === this.loadedVersion) return 'unchanged';
     const all = await this.redis.hgetall(this.keys.targets);
+    // A write of this process landed while the registry was read: the copy read may predate
+    // it. Keep what the local copy holds and add what it lacks; the version is left as it
+    // was, so the next refresh reloads the whole registry (with that write in it).
+    if (this.localRevision !== revision) {
+      for (const [key, raw] of Object.entries(all)) if (!this.local.has(key)) this.local.set(key, JSON.parse(raw) as TargetDefinition);
+      this.localRevision++;
+      return 'reloaded';
+    }
     this.local.clear();
     this.localRevision++;
     for (const [key, raw] of Object.entries(all)) this.local.set(key, JSON.parse(raw) as TargetDefinition);

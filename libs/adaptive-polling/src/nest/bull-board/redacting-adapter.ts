@@ -4,12 +4,27 @@ import { redactSecrets, redactValue } from '../../core/redact';
 
 type JobJson = ReturnType<Job['toJSON']>;
 
+/**
+ * A poll job's data through the rules: its `key` (the target key, `type::name`) and
+ * `dueAtMs` are the engine's own and stay readable (a field named `key` alone would
+ * read as key material); the rest, the state with its last error, is redacted.
+ */
+function redactedJobData(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return redactValue(data);
+  const { key, dueAtMs, ...rest } = data as Record<string, unknown>;
+  return {
+    ...(typeof key === 'string' ? { key: redactSecrets(key) } : {}),
+    ...(typeof dueAtMs === 'number' ? { dueAtMs } : {}),
+    ...(redactValue(rest) as Record<string, unknown>),
+  };
+}
+
 /** A job as the board serialises it, through the redaction rules (data, return value, failure text, stack). */
 function redactedJobJson(json: JobJson): JobJson {
   return {
     ...json,
     name: redactSecrets(json.name ?? ''),
-    data: redactValue(json.data),
+    data: redactedJobData(json.data),
     returnvalue: redactValue(json.returnvalue),
     failedReason: typeof json.failedReason === 'string' ? redactSecrets(json.failedReason) : json.failedReason,
     stacktrace: Array.isArray(json.stacktrace) ? json.stacktrace.map((line) => redactSecrets(String(line))) : json.stacktrace,
