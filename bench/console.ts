@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BrowserProfiles } from '../test/support/chromium';
 import { buildDemo, startDemo } from '../test/support/demo-process';
 import { startPrivateRedis } from '../test/support/private-redis';
 import { median, round } from './lib/stats';
@@ -18,14 +18,6 @@ const TARGETS = 10_000;
 const TOKEN = 'console-bench-token';
 const NAVIGATIONS = 5;
 const STREAM_MS = 20_000;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function main(): Promise<void> {
   buildDemo();
@@ -46,12 +38,8 @@ async function main(): Promise<void> {
     120_000,
   );
   const base = `${demo.url}/admin/polling`;
-  const profile = mkdtempSync(join(tmpdir(), 'ap-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browsers = new BrowserProfiles();
+  const context = await browsers.open();
   try {
     const authorization = `Basic ${Buffer.from(`bench:${TOKEN}`).toString('base64')}`;
     const fleetJson = async () => {
@@ -125,8 +113,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browsers.closeAll();
     await demo.stop('SIGTERM');
     await redis.stop();
     rmSync(work, { recursive: true, force: true });

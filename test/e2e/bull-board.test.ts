@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { BrowserProfiles } from '../support/chromium';
 import { Injectable, type CanActivate } from '@nestjs/common';
 import { AdaptivePollingBullBoardModule } from 'nestjs-adaptive-polling/bull-board';
 import type { AdaptivePollingModuleOptions } from 'nestjs-adaptive-polling';
@@ -21,33 +19,14 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 
 const TOKEN = 'bull-board-e2e-token';
 const QUEUE = 'adaptive-polling';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let redis: PrivateRedis;
 let demo: DemoProcess;
-const profiles: string[] = [];
-const contexts: BrowserContext[] = [];
+const browsers = new BrowserProfiles();
 
 /** A fresh Chromium profile each time; closed and removed in afterAll. */
-async function browser(httpCredentials?: { username: string; password: string }): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'ap-chromium-'));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    ...(httpCredentials ? { httpCredentials } : {}),
-  });
-  contexts.push(context);
-  return context;
+function browser(httpCredentials?: { username: string; password: string }): Promise<BrowserContext> {
+  return browsers.open(httpCredentials ? { httpCredentials } : {});
 }
 
 beforeAll(async () => {
@@ -57,8 +36,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
-  for (const profile of profiles.splice(0)) rmSync(profile, { recursive: true, force: true });
+  await browsers.closeAll();
   await demo?.stop('SIGTERM');
   await redis?.stop();
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { BrowserProfiles } from '../support/chromium';
 import { Injectable, type CanActivate } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { loadFleetFile, startFleetServer, type RunningFleetServer } from '@app/fleet-sim';
@@ -25,15 +26,6 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 const TOKEN = 'console-e2e-token';
 const QUEUE = 'console-e2e';
 const CONSOLE = '/admin/polling';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const LOCKED = 'pve::pve-locked';
 const DOWN = 'pbs::pbs-down';
 const QUIET = 'pmg::pmg-quiet';
@@ -43,22 +35,11 @@ let sim: RunningFleetServer;
 let demo: DemoProcess;
 let base: string;
 const workDir = mkdtempSync(join(tmpdir(), 'ap-console-'));
-const profiles: string[] = [];
-const contexts: BrowserContext[] = [];
+const browsers = new BrowserProfiles();
 
 /** A fresh Chromium profile each time; closed and removed in afterAll. */
-async function browser(httpCredentials?: { username: string; password: string }): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'ap-chromium-'));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 800 },
-    ...(httpCredentials ? { httpCredentials } : {}),
-  });
-  contexts.push(context);
-  return context;
+function browser(httpCredentials?: { username: string; password: string }): Promise<BrowserContext> {
+  return browsers.open({ viewport: { width: 1400, height: 800 }, ...(httpCredentials ? { httpCredentials } : {}) });
 }
 
 const basic = (password: string) => `Basic ${Buffer.from(`operator:${password}`).toString('base64')}`;
@@ -145,8 +126,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
-  for (const profile of profiles.splice(0)) rmSync(profile, { recursive: true, force: true });
+  await browsers.closeAll();
   await demo?.stop('SIGTERM');
   await sim?.close();
   await redis?.stop();

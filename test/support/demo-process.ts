@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,21 +48,13 @@ export interface DemoProcess {
  * and a dead letter left there by an earlier run would be recovered into this one.
  */
 export async function startDemo(env: Record<string, string>, timeoutMs = 30_000): Promise<DemoProcess> {
-  const database = env.DEMO_SQLITE_PATH || env.DATABASE_URL ? {} : { DEMO_SQLITE_PATH: freshSqlitePath() };
-  const child = spawn(process.execPath, [DEMO_ENTRY], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...database, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnDemo(env);
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
 
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
     const check = () => {
-      const match = /running at (http:\/\/\S+)/.exec(output);
+      const match = /running at (http:\/\/\S+)/.exec(output());
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1].replace('[::1]', '127.0.0.1'));
@@ -71,14 +64,14 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 30_000)
     child.stderr.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`demo exited with ${code} before starting:\n${output}`));
+      reject(new Error(`demo exited with ${code} before starting:\n${output()}`));
     });
   });
 
   return {
     child,
     url,
-    output: () => output,
+    output,
     stop: async (signal = 'SIGTERM', stopTimeoutMs = 20_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
@@ -112,8 +105,17 @@ export interface DemoExit {
  * refuses its configuration), killing it after `timeoutMs`.
  */
 export async function runDemoToExit(env: Record<string, string>, timeoutMs = 10_000): Promise<DemoExit> {
-  const database = env.DEMO_SQLITE_PATH || env.DATABASE_URL ? {} : { DEMO_SQLITE_PATH: freshSqlitePath() };
   const started = performance.now();
+  const { child, output } = spawnDemo(env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolveExit) => child.once('close', (exitCode) => resolveExit(exitCode)));
+  clearTimeout(timer);
+  return { code, output: output(), elapsedMs: performance.now() - started };
+}
+
+/** `node dist/.../main.js` with `env` (a SQLite file of its own unless a database is given), its output captured. */
+function spawnDemo(env: Record<string, string>): { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string } {
+  const database = env.DEMO_SQLITE_PATH || env.DATABASE_URL ? {} : { DEMO_SQLITE_PATH: freshSqlitePath() };
   const child = spawn(process.execPath, [DEMO_ENTRY], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...database, ...env },
@@ -122,8 +124,5 @@ export async function runDemoToExit(env: Record<string, string>, timeoutMs = 10_
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((resolveExit) => child.once('close', (exitCode) => resolveExit(exitCode)));
-  clearTimeout(timer);
-  return { code, output, elapsedMs: performance.now() - started };
+  return { child, output: () => output };
 }
