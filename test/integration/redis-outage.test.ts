@@ -118,11 +118,14 @@ describe('Redis outage', () => {
       'adaptive-polling:worker',
     ]);
     expect(connections(back)).toEqual(connections(down));
-    // Little else after start-up: no error per retry, no stack (an error caught while a connection
-    // still looked up, e.g. a read ECONNRESET, may add a line).
+    // Little else after start-up: no socket error beside the state lines, nothing per retry, no stack.
+    // What may remain is about a poll the outage caught mid-run: its lock renewal and its commit.
     const started = logger.lines.findIndex((line) => line.includes('application successfully started'));
     const others = logger.lines.slice(started + 1).filter((line) => !down.includes(line) && !back.includes(line));
-    expect(others.length, others.join('\n')).toBeLessThanOrEqual(2);
+    console.log(`outage: other lines after start-up:\n${others.join('\n')}`);
+    expect(others.filter((line) => /ECONNRESET|ECONNREFUSED|EPIPE|Connection is closed/.test(line))).toEqual([]);
+    expect(new Set(others).size, others.join('\n')).toBe(others.length);
+    expect(others.length, others.join('\n')).toBeLessThanOrEqual(2 * TARGETS.length);
     expect(logger.lines.join('\n')).not.toMatch(/\n\s+at /);
   }, 60_000);
 

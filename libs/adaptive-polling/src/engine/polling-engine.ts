@@ -7,7 +7,7 @@ import { optionsForType } from '../core/options';
 import { DEFAULT_MAX_STALL_RECOVERIES } from '../core/dead-letter';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
-import { describeError, redactSecrets } from '../core/redact';
+import { describeError } from '../core/redact';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
@@ -23,6 +23,7 @@ import {
   SHUTDOWN_REDIS_BOUND_MS,
   closeRedis,
   isRedisReady,
+  logUnlessOutage,
   openRedis,
   withinBound,
   type OwnedRedis,
@@ -151,10 +152,7 @@ export class PollingEngine {
     this.targets = new TargetStore(this.redis, this.keys);
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
     this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
-    // Outages are told by the connection's own state line; BullMQ would print each retry's error.
-    this.queue.on('error', (error) => {
-      if (isRedisReady(this.redis)) config.logger.error(`queue error: ${redactSecrets(error.message)}`);
-    });
+    this.queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -395,10 +393,9 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    // While Redis is gone the connection's own outage line says it all; each retry's error is not logged.
-    this.worker.on('error', (error) => {
-      if (isRedisReady(workerConnection.client)) config.logger.error(`worker error: ${redactSecrets(error.message)}`);
-    });
+    this.worker.on('error', (error) =>
+      logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error),
+    );
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) =>

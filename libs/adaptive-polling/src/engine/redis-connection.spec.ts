@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { RedisUrlError, openRedis } from './redis-connection';
+import type { Redis } from 'ioredis';
+import { RedisUrlError, logUnlessOutage, openRedis } from './redis-connection';
 
 function refusedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -43,5 +44,36 @@ describe('openRedis', () => {
       `warn Redis redis://127.0.0.1:${port} unreachable (adaptive-polling:test): connect ECONNREFUSED 127.0.0.1:${port}; ` +
         'retrying in the background, health answers 503 until it is back',
     ]);
+  });
+});
+
+describe('logUnlessOutage', () => {
+  const ready = { status: 'ready' } as Redis;
+  const reconnecting = { status: 'reconnecting' } as Redis;
+  const socketError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it.each([
+    ['read ECONNRESET', socketError('ECONNRESET', 'read ECONNRESET')],
+    ['connect ECONNREFUSED', socketError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6379')],
+    ['write EPIPE', socketError('EPIPE', 'write EPIPE')],
+    ['Connection is closed.', new Error('Connection is closed.')],
+  ])('leaves out the socket error "%s" even while the client still looks ready (the state line tells it)', (_, error) => {
+    const lines: string[] = [];
+    logUnlessOutage(ready, (m) => lines.push(m), 'worker error', error);
+    expect(lines).toEqual([]);
+  });
+
+  it('leaves out any error while the client is reconnecting', () => {
+    const lines: string[] = [];
+    logUnlessOutage(reconnecting, (m) => lines.push(m), 'queue error', new Error('could not renew lock for job x'));
+    expect(lines).toEqual([]);
+  });
+
+  it('logs other errors of a ready client once, with its label and secrets redacted', () => {
+    const lines: string[] = [];
+    logUnlessOutage(ready, (m) => lines.push(m), 'worker error', new Error('could not renew lock, ?ticket=PVE:root@pam:SECRET'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^worker error: could not renew lock/);
+    expect(lines[0]).not.toContain('SECRET');
   });
 });

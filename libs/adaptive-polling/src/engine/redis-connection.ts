@@ -78,6 +78,24 @@ function watchConnectionState(client: Redis, name: string, where: string, logger
   });
 }
 
+const SOCKET_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** An error of the connection itself (socket reset, refused, closed), which the connection's state line already tells. */
+export function isConnectionError(error: Error & { code?: unknown }): boolean {
+  if (typeof error.code === 'string' && SOCKET_ERROR_CODES.has(error.code)) return true;
+  return /^Connection is closed\.?$/.test(error.message) || /\b(ECONNRESET|ECONNREFUSED|EPIPE)\b/.test(error.message);
+}
+
+/**
+ * Logs an error a BullMQ worker or queue emits, unless it belongs to an outage:
+ * while Redis is gone (or the error is the socket's own) the connection's state
+ * line says it all, and BullMQ would print each retry's error.
+ */
+export function logUnlessOutage(client: Redis, log: (message: string) => void, label: string, error: Error): void {
+  if (!isRedisReady(client) || isConnectionError(error)) return;
+  log(`${label}: ${redactSecrets(error.message)}`);
+}
+
 /** True while the client can send commands now (not connecting, not reconnecting). */
 export function isRedisReady(client: Redis): boolean {
   return client.status === 'ready';

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
 import { Queue } from 'bullmq';
-import { describeRedis, isRedisReady, openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { describeRedis, isRedisReady, logUnlessOutage, openRedis, type OwnedRedis } from '../../engine/redis-connection';
 import { redisNotAnswering } from '../../engine/redis-messages';
-import { redactSecrets } from '../../core/redact';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
@@ -85,10 +84,7 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     const redis = openRedis(config.module.redis, 'adaptive-polling:bull-board', this.logger);
     this.redis = redis;
     this.queue = new Queue(config.queueName, pollQueueOptions(redis.client, config.prefix));
-    // Outages are told by the connection's own state line; BullMQ would print each retry's error.
-    this.queue.on('error', (error) => {
-      if (isRedisReady(redis.client)) this.logger.error(`queue error: ${redactSecrets(error.message)}`);
-    });
+    this.queue.on('error', (error) => logUnlessOutage(redis.client, (m) => this.logger.error(m), 'queue error', error));
     const adapter = new PollingQueueAdapter(this.queue, {
       readOnlyMode: readOnly,
       description: 'Adaptive polling: one delayed job per target',
