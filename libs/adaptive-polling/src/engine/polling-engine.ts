@@ -393,9 +393,7 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    this.worker.on('error', (error) =>
-      logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error),
-    );
+    this.worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) =>
