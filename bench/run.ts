@@ -10,7 +10,10 @@
  *  6. engine CPU per poll of a realistic answer (a 1,000-guest PVE cluster through the
  *     ready-made change signal).
  * Options: --quick, --json, --profile (CPU profiles of the children into
- * bench/profiles/), --only=throughput,lateness,scale,policy,realistic.
+ * bench/profiles/), --only=throughput,lateness,scale,policy,realistic,
+ * --scale N: the scale scenario at 10,000 and at N targets (--scale A,B: at A
+ * and at B), each on a fresh private Redis, reported as scale10k, scale100k, ...;
+ * it replaces the 10,000-target scale part and runs only the scenarios --only names.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,28 @@ export interface BenchArgs {
   only: Set<string> | null;
   /** Tiny configuration for the harness's own test (figures meaningless). */
   tiny: boolean;
+  /** Fleet sizes of the scale runs (--scale), or null. */
+  scale: number[] | null;
+}
+
+/** The base fleet size `--scale N` compares N with. */
+export const SCALE_BASE_TARGETS = 10_000;
+
+/** `--scale N` (or `--scale=N`): [10000, N]; `--scale A,B`: [A, B]. */
+export function parseScale(argv: readonly string[]): number[] | null {
+  const i = argv.findIndex((a) => a === '--scale' || a.startsWith('--scale='));
+  if (i < 0) return null;
+  const text = argv[i] === '--scale' ? argv[i + 1] : argv[i].slice('--scale='.length);
+  const sizes = (text ?? '').split(',').map(Number);
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 10)) {
+    throw new Error(`--scale needs fleet sizes of at least 10 targets (--scale 100000 or --scale 200,400), got "${text ?? ''}"`);
+  }
+  return [...new Set(sizes.length === 1 ? [SCALE_BASE_TARGETS, sizes[0]] : sizes)].sort((a, b) => a - b);
+}
+
+/** Result key of a fleet size: scale10k, scale100k, scale250. */
+export function scaleKey(targets: number): string {
+  return targets % 1000 === 0 ? `scale${targets / 1000}k` : `scale${targets}`;
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -45,6 +70,36 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     profile: argv.includes('--profile'),
     tiny: argv.includes('--tiny'),
     only: only ? new Set(only.slice('--only='.length).split(',')) : null,
+    scale: parseScale(argv),
+  };
+}
+
+type ScaleRunConfig = Omit<ScaleConfig, 'redisUrl' | 'queueName'>;
+
+/** The scale scenario's setup at `targets`: a tenth (at most 1,000) added through the registry, the rest static. */
+function scaleConfig(targets: number, args: BenchArgs): ScaleRunConfig {
+  const registryTargets = Math.min(1_000, Math.round(targets / 10));
+  const timing = args.tiny
+    ? { healthRequests: 3, metricsRequests: 3, settleMs: 200, latenessWindowMs: 1_000 }
+    : args.quick
+      ? { healthRequests: 50, metricsRequests: 20, settleMs: 3_000, latenessWindowMs: 10_000 }
+      : { healthRequests: 50, metricsRequests: 30, settleMs: 10_000, latenessWindowMs: 30_000 };
+  return { staticTargets: targets - registryTargets, registryTargets, intervalMs: 60_000, ...timing };
+}
+
+/** The figures of one fleet size (the issue's keys), with the whole run beside them. */
+function summariseScale(config: ScaleRunConfig, r: ScaleResult) {
+  return {
+    targets: r.targets,
+    rssMb: r.rssMb,
+    redisBytesPerTarget: r.redisBytesPerTargetSteady,
+    registerSeconds: round((r.bootWithStaticTargetsMs + r.registryAddTotalMs) / 1000, 1),
+    healthP95Ms: r.healthMs?.p95 ?? null,
+    metricsP95Ms: r.metricsMs?.p95 ?? null,
+    metricsSeries: r.metricsSeries,
+    latenessP99Ms: r.latenessMs.p99,
+    redisCommandsByNode: r.redisCommandsByNode,
+    run: { config, ...r },
   };
 }
 
@@ -135,7 +190,8 @@ function simulatePolicies(quick: boolean, tiny: boolean): unknown {
 }
 
 export async function runBench(args: BenchArgs): Promise<Record<string, unknown>> {
-  const wants = (part: string) => args.only === null || args.only.has(part);
+  // --scale runs the fleet sizes, and of the other parts only those --only names.
+  const wants = (part: string) => (args.only === null ? args.scale === null : args.only.has(part) && !(part === 'scale' && args.scale));
   const started = new Date();
   log(`starting a private redis-server`);
   const redis = await startPrivateRedis();
@@ -144,7 +200,7 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
   const result: Record<string, unknown> = {
     date: started.toISOString(),
     mode: args.tiny ? 'tiny' : args.quick ? 'quick' : 'full',
-    command: `npm run bench${args.quick || args.json ? ' --' : ''}${args.quick ? ' --quick' : ''}${args.json ? ' --json' : ''}`,
+    command: `npm run bench${args.quick || args.json || args.scale ? ' --' : ''}${args.quick ? ' --quick' : ''}${args.scale ? ` --scale ${args.scale.join(',')}` : ''}${args.json ? ' --json' : ''}`,
     machine: machine(redisVersion),
   };
   let seq = 0;
@@ -219,9 +275,7 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
     }
 
     if (wants('scale')) {
-      const config: Omit<ScaleConfig, 'redisUrl' | 'queueName'> = args.tiny
-        ? { staticTargets: 40, registryTargets: 10, intervalMs: 60_000, healthRequests: 3, settleMs: 200 }
-        : { staticTargets: 9_000, registryTargets: 1_000, intervalMs: 60_000, healthRequests: 50, settleMs: args.quick ? 3_000 : 10_000 };
+      const config = scaleConfig(args.tiny ? 50 : SCALE_BASE_TARGETS, args);
       const r = await runChild<ScaleResult>('scale', { redisUrl: redis.url, queueName: await fresh('scale'), ...config }, args.profile);
       log(
         `scale: ${r.targets} targets, RSS ${r.rssMb} MB, redis ${r.redisBytesPerTarget} B/target, health p95 ${r.healthMs?.p95 ?? '-'} ms (page of 500), ${r.healthCachedMs?.p95 ?? '-'} ms cached, ${r.healthFullMs?.p95 ?? '-'} ms whole document`,
@@ -233,6 +287,37 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
       result.healthFullP95Ms10k = r.healthFullMs?.p95 ?? null;
       result.redisBytesPerTarget10k = r.redisBytesPerTargetSteady;
       result.scale = { config, ...r };
+    }
+
+    if (args.scale) {
+      for (const targets of args.scale) {
+        // a fresh private Redis per size: memory and command counts of one never reach the next
+        const own = await startPrivateRedis();
+        const config = scaleConfig(targets, args);
+        try {
+          const r = await runChild<ScaleResult>(
+            'scale',
+            { redisUrl: own.url, queueName: `bench-scale-${targets}`, ...config },
+            args.profile,
+          );
+          const summary = summariseScale(config, r);
+          log(
+            `${scaleKey(targets)}: RSS ${summary.rssMb} MB, redis ${summary.redisBytesPerTarget} B/target, register ${summary.registerSeconds} s, health p95 ${summary.healthP95Ms ?? '-'} ms, /metrics p95 ${summary.metricsP95Ms ?? '-'} ms (${summary.metricsSeries ?? '-'} series), lateness p99 ${summary.latenessP99Ms ?? '-'} ms`,
+          );
+          result[scaleKey(targets)] = summary;
+          if (targets === SCALE_BASE_TARGETS) {
+            // the 10,000-target figures under their usual keys too
+            result.rssMb10k = r.rssMb;
+            result.healthP95Ms10k = r.healthMs?.p95 ?? null;
+            result.healthCachedP95Ms10k = r.healthCachedMs?.p95 ?? null;
+            result.healthFullP95Ms10k = r.healthFullMs?.p95 ?? null;
+            result.redisBytesPerTarget10k = r.redisBytesPerTargetSteady;
+          }
+        } finally {
+          await own.stop();
+        }
+      }
+      result.scaleSizes = args.scale;
     }
 
     if (wants('realistic')) {
@@ -289,6 +374,7 @@ export function goals(r: Record<string, unknown>) {
       ? { value, goal: `${atMost ? '<=' : '>='} ${goal}`, met: atMost ? value <= goal : value >= goal }
       : { value: null, goal: `${atMost ? '<=' : '>='} ${goal}`, met: null };
   return {
+    ...scaleGoals(r, check),
     throughputRatio: check(r.throughputRatio, 0.9, false),
     redisCommandsRatio: check(r.redisCommandsRatio, 1.5, true),
     latenessP99Ms: check(r.latenessP99Ms, 20, true),
@@ -296,6 +382,34 @@ export function goals(r: Record<string, unknown>) {
     realisticPollCpuMs: check(r.realisticPollCpuMs, 0.5, true),
     healthP95Ms10k: check(r.healthP95Ms10k, 100, true),
     redisBytesPerTarget10k: check(r.redisBytesPerTarget10k, 2048, true),
+  };
+}
+
+type Check = (value: unknown, goal: number, atMost: boolean) => { value: number | null; goal: string; met: boolean | null };
+
+/** Issue 16's goals for the largest fleet size of a --scale run, and its ratios to the 10,000-target run. */
+function scaleGoals(r: Record<string, unknown>, check: Check): Record<string, ReturnType<Check>> {
+  const sizes = r.scaleSizes as number[] | undefined;
+  const largest = sizes?.[sizes.length - 1];
+  if (!sizes || largest === undefined || largest === SCALE_BASE_TARGETS) return {};
+  const at = r[scaleKey(largest)] as Record<string, number | null> | undefined;
+  const base = r[scaleKey(SCALE_BASE_TARGETS)] as Record<string, number | null> | undefined;
+  if (!at) return {};
+  const k = scaleKey(largest);
+  const ratio = (field: string) => {
+    const a = at[field];
+    const b = base?.[field];
+    return typeof a === 'number' && typeof b === 'number' && b > 0 ? round(a / b, 2) : null;
+  };
+  return {
+    [`${k}.rssMb`]: check(at.rssMb, 600, true),
+    [`${k}.redisBytesPerTarget`]: check(at.redisBytesPerTarget, 1600, true),
+    [`${k}.healthP95Ms`]: check(at.healthP95Ms, 100, true),
+    [`${k}.metricsP95Ms`]: check(at.metricsP95Ms, 200, true),
+    [`${k}.latenessP99Ms`]: check(at.latenessP99Ms, 25, true),
+    [`${k}/10k.redisBytesPerTarget`]: check(ratio('redisBytesPerTarget'), 1.2, true),
+    [`${k}/10k.healthP95Ms`]: check(ratio('healthP95Ms'), 1.2, true),
+    [`${k}/10k.metricsP95Ms`]: check(ratio('metricsP95Ms'), 1.2, true),
   };
 }
 

@@ -1,5 +1,6 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { benchTargets, createBenchEngine } from '../lib/engine-factory';
+import { LatenessRecorder } from '../lib/lateness-recorder';
 import { distribution, log, sleep, type Distribution } from '../lib/stats';
 
 export interface LatenessConfig {
@@ -42,8 +43,6 @@ function summarise(side: 'engine' | 'raw', config: LatenessConfig, concurrency: 
 
 /** The engine: `targets` targets on a fixed interval; lateness from 'poll:started' waitMs. */
 export async function engineLateness(config: LatenessConfig): Promise<LatenessResult> {
-  const lateness: number[] = [];
-  let recording = false;
   const engine = createBenchEngine({
     redisUrl: config.redisUrl,
     queueName: config.queueName,
@@ -57,17 +56,14 @@ export async function engineLateness(config: LatenessConfig): Promise<LatenessRe
       maxInterval: Math.max(20_000, config.intervalMs),
     },
   });
-  engine.events.on('poll:started', (e) => {
-    if (recording) lateness.push(e.waitMs);
-  });
+  const lateness = new LatenessRecorder(engine.events);
   await engine.start(benchTargets(config.targets, config.intervalMs));
   log(`lateness engine: ${config.targets} targets every ${config.intervalMs} ms, concurrency ${engine.currentConcurrency}`);
   try {
     await sleep(config.warmupMs);
-    recording = true;
+    lateness.start();
     await sleep(config.measureMs);
-    recording = false;
-    return summarise('engine', config, engine.currentConcurrency, lateness);
+    return summarise('engine', config, engine.currentConcurrency, lateness.stop());
   } finally {
     await engine.stop();
   }

@@ -3,13 +3,15 @@ import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { AdaptivePollingModule } from '../../libs/adaptive-polling/src/nest/adaptive-polling.module';
+import { AdaptivePollingPrometheusModule } from '../../libs/adaptive-polling/src/nest/metrics/adaptive-polling-prometheus.module';
 import { Poller } from '../../libs/adaptive-polling/src/nest/poller.decorator';
 import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
 import { TargetRegistryService } from '../../libs/adaptive-polling/src/nest/target-registry.service';
 import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
-import { infoField } from '../lib/redis-info';
+import { commandCalls, diffCalls, infoField, totalCalls } from '../lib/redis-info';
+import { LatenessRecorder } from '../lib/lateness-recorder';
 import { distribution, log, round, sleep, type Distribution } from '../lib/stats';
 
 export interface ScaleConfig {
@@ -22,8 +24,24 @@ export interface ScaleConfig {
   /** Fixed polling interval of every target (they poll during the measurement). */
   intervalMs: number;
   healthRequests: number;
-  /** How long the app runs (polling) before RSS and health are measured. */
+  /** `GET /metrics` requests measured (after a few warm-up ones). */
+  metricsRequests: number;
+  /** How long the app runs (polling) after registration before anything is measured. */
   settleMs: number;
+  /** Then the window in which lateness and Redis commands are measured, no requests running. */
+  latenessWindowMs: number;
+  /**
+   * The Redis nodes whose commands are counted over the lateness window
+   * (default: the one at redisUrl). A cluster run passes each node here.
+   */
+  redisNodeUrls?: string[];
+}
+
+/** Commands one Redis node ran over the lateness window, and its share of all nodes' commands. */
+export interface NodeCommands {
+  node: string;
+  commands: number;
+  share: number | null;
 }
 
 export interface ScaleResult {
@@ -62,11 +80,37 @@ export interface ScaleResult {
   healthFullBodyBytes: number | null;
   /** Same read as the route's, without HTTP: engine.snapshots() of all targets. */
   snapshotsMs: Distribution;
+  metricsStatus: number | null;
+  metricsBodyBytes: number | null;
+  /** Series (sample lines) in one scrape. */
+  metricsSeries: number | null;
+  metricsWarmupMs: number[];
+  /** `GET /metrics` (per-target labels off), sequential requests. */
+  metricsMs: Distribution | null;
+  /** Start of each poll minus its due time over the lateness window (no requests running). */
+  latenessMs: Distribution;
+  /** The same while the health and metrics requests ran (the one process serves both). */
+  latenessDuringRequestsMs: Distribution;
+  /** Redis commands over the lateness window, all nodes, per poll started in it. */
+  redisCommandsPerPoll: number | null;
+  redisCommandsByNode: NodeCommands[];
 }
 
 const TOKEN = 'bench-token-0123456789';
 /** Uncached health requests made (and reported) before the measured ones. */
 const HEALTH_WARMUP_REQUESTS = 5;
+const METRICS_WARMUP_REQUESTS = 3;
+
+/** Sample lines of a Prometheus text scrape (every line that is neither blank nor a comment). */
+export function countSeries(scrape: string): number {
+  let n = 0;
+  for (const line of scrape.split('\n')) if (line !== '' && !line.startsWith('#')) n++;
+  return n;
+}
+
+async function nodeCommands(nodes: readonly Redis[]): Promise<number[]> {
+  return Promise.all(nodes.map(async (node) => totalCalls(await commandCalls(node))));
+}
 
 function roundAll(times: readonly number[]): number[] {
   return times.map((t) => Math.round(t));
@@ -128,15 +172,20 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
         queueName: config.queueName,
         env: false,
         api: { token: TOKEN, healthCacheMs: 0 },
+        // the issue's figure: /metrics with per-target labels off
         metrics: { perTargetLabels: false },
         polling: { policy: 'fixed', minInterval: '1s', baseInterval: config.intervalMs, maxInterval: '5m' },
         targets: targetInputs(0, config.staticTargets, config.intervalMs),
       }),
+      // `GET /metrics` on the app's server, as a host app serves it
+      AdaptivePollingPrometheusModule.forRoot(),
     ],
     providers: [NoopPollers],
   })
   class ScaleAppModule {}
 
+  const nodeUrls = config.redisNodeUrls ?? [config.redisUrl];
+  const nodes = nodeUrls.map((url) => new Redis(url, { connectionName: 'bench:scale-commands' }));
   let app: INestApplication | null = null;
   try {
     await redis.flushall();
@@ -157,13 +206,24 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     const registryAddTotalMs = performance.now() - t1;
     log(`scale: added ${config.registryTargets} targets through the registry in ${Math.round(registryAddTotalMs)} ms`);
 
+    const engine = app.get(PollingEngineHost).engine;
+    const lateness = new LatenessRecorder(engine.events);
     await sleep(config.settleMs);
+    const commands0 = await nodeCommands(nodes);
+    lateness.start();
+    await sleep(config.latenessWindowMs);
+    const idleLateness = lateness.stop();
+    const commandsByNode = diffCalls(
+      Object.fromEntries(nodeUrls.map((u, i) => [u, commands0[i]])),
+      Object.fromEntries((await nodeCommands(nodes)).map((n, i) => [nodeUrls[i], n])),
+    );
+    log(`scale: ${idleLateness.length} polls in the ${config.latenessWindowMs} ms lateness window`);
     global.gc?.();
     const settled = process.memoryUsage();
     const mem1 = await infoField(redis, 'memory', 'used_memory');
     const url = `${await app.getUrl()}/api/monitoring/scheduler/health`.replace('[::1]', '127.0.0.1');
 
-    const engine = app.get(PollingEngineHost).engine;
+    lateness.start();
     const snapshotTimes: number[] = [];
     for (let i = 0; i < 10; i++) {
       const s = performance.now();
@@ -171,24 +231,33 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       snapshotTimes.push(performance.now() - s);
     }
 
-    let healthStatus: number | null = null;
+    const status = new Map<string, number>();
     const bodyBytes = new Map<string, number>();
-    const timeHealth = async (target: string, requests: number): Promise<number[]> => {
+    const bodies = new Map<string, string>();
+    const timeGet = async (target: string, requests: number): Promise<number[]> => {
       const times: number[] = [];
       for (let i = 0; i < requests; i++) {
         const s = performance.now();
         const res = await fetch(target, { headers: { authorization: `Bearer ${TOKEN}` } });
         const body = await res.text();
         times.push(performance.now() - s);
-        healthStatus = res.status;
+        status.set(target, res.status);
         bodyBytes.set(target, Buffer.byteLength(body));
+        bodies.set(target, body);
         if (res.status !== 200) {
-          log(`scale: health returned ${res.status}: ${body.slice(0, 200)}`);
+          log(`scale: ${target} returned ${res.status}: ${body.slice(0, 200)}`);
           break;
         }
       }
       return times;
     };
+    const timeHealth = async (target: string, requests: number): Promise<number[]> => {
+      const times = await timeGet(target, requests);
+      healthStatus = status.get(target) ?? null;
+      bodies.delete(target);
+      return times;
+    };
+    let healthStatus: number | null = null;
     // Warm-up, as the other scenarios have: the first requests after start
     // compile the route's code and fill the decoded-state cache. Reported, not counted.
     const warmupTimes = await timeHealth(url, HEALTH_WARMUP_REQUESTS);
@@ -197,12 +266,21 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     log(
       `scale: uncached health requests, ms in order: warm-up ${roundAll(warmupTimes).join(',')}; measured ${roundAll(healthTimes).join(',')}`,
     );
+    const metricsUrl = `${await app.getUrl()}/metrics`.replace('[::1]', '127.0.0.1');
+    const metricsWarmupTimes = await timeGet(metricsUrl, METRICS_WARMUP_REQUESTS);
+    const metricsTimes = status.get(metricsUrl) === 200 ? await timeGet(metricsUrl, config.metricsRequests) : [];
+    const scrape = bodies.get(metricsUrl);
+    bodies.clear();
+    log(
+      `scale: /metrics requests, ms in order: warm-up ${roundAll(metricsWarmupTimes).join(',')}; measured ${roundAll(metricsTimes).join(',')}`,
+    );
     const fullUrl = `${url}?limit=100000`;
     const fullTimes = healthStatus === 200 ? await timeHealth(fullUrl, Math.max(1, Math.ceil(config.healthRequests / 2))) : [];
     // then the module's default cache (1 s), on the same app
     const apiConfig = app.get<ResolvedApiConfig>(ADAPTIVE_POLLING_API_CONFIG);
     (apiConfig as { healthCacheMs: number }).healthCacheMs = 1_000;
     const cachedTimes = healthStatus === 200 ? await timeHealth(url, config.healthRequests) : [];
+    const requestLateness = lateness.stop();
     const memory = process.memoryUsage();
     const unpolled = await jobHashBytes(redis, config.queueName, false);
     const polled = await jobHashBytes(redis, config.queueName, true);
@@ -235,9 +313,23 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       healthFullMs: fullTimes.length ? distribution(fullTimes) : null,
       healthFullBodyBytes: bodyBytes.get(fullUrl) ?? null,
       snapshotsMs: distribution(snapshotTimes),
+      metricsStatus: status.get(metricsUrl) ?? null,
+      metricsBodyBytes: bodyBytes.get(metricsUrl) ?? null,
+      metricsSeries: scrape !== undefined && status.get(metricsUrl) === 200 ? countSeries(scrape) : null,
+      metricsWarmupMs: roundAll(metricsWarmupTimes),
+      metricsMs: metricsTimes.length ? distribution(metricsTimes) : null,
+      latenessMs: distribution(idleLateness),
+      latenessDuringRequestsMs: distribution(requestLateness),
+      redisCommandsPerPoll: idleLateness.length ? round(totalCalls(commandsByNode) / idleLateness.length, 2) : null,
+      redisCommandsByNode: nodeUrls.map((node) => ({
+        node,
+        commands: commandsByNode[node] ?? 0,
+        share: totalCalls(commandsByNode) ? round((commandsByNode[node] ?? 0) / totalCalls(commandsByNode), 3) : null,
+      })),
     };
   } finally {
     if (app) await app.close();
     redis.disconnect();
+    for (const node of nodes) node.disconnect();
   }
 }
