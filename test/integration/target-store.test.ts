@@ -47,4 +47,14 @@ describe('the target registry local copy', () => {
     await store.restore();
     expect(Object.keys(await redis.client.hgetall(keys.targets)).sort()).toEqual(['scripted::runtime', 'scripted::static']);
   });
+
+  it('writes 100,000 definitions in one put (static targets of a big fleet at start-up)', async () => {
+    const keys = engineKeys('bull', 'target-store-big');
+    const store = new TargetStore(redis.client, keys);
+    const defs = Array.from({ length: 100_000 }, (_, i) => normaliseTarget({ type: 'scripted', name: `t${i}` }));
+    await store.put(defs);
+    expect(await redis.client.hlen(keys.targets)).toBe(100_000);
+    expect(JSON.parse((await redis.client.hget(keys.targets, 'scripted::t99999')) ?? 'null')).toEqual(defs[99_999]);
+    expect(store.get('scripted::t0')).toEqual(defs[0]);
+  });
 });

@@ -8,6 +8,9 @@ if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return redis.call('INCR', KEYS[2])`;
 
+/** Field and value arguments per HSET when writing many definitions (1,000 targets). */
+const HSET_CHUNK_ARGS = 2_000;
+
 /**
  * The shared registry of targets: one Redis hash every replica reads, plus a
  * local copy refreshed only when the version counter moved. The local copy
@@ -32,12 +35,12 @@ export class TargetStore {
       this.local.set(targetKey(def), def);
     }
     this.localRevision++;
-    const results = await this.redis
-      .multi()
-      .hset(this.keys.targets, ...fields)
-      .incr(this.keys.targetsVersion)
-      .exec();
-    this.advanceVersion(results?.[1]?.[1]);
+    // Spread in chunks: one HSET with every field of a big fleet (100,000
+    // static targets) overflows the call stack. One MULTI keeps it atomic.
+    const multi = this.redis.multi();
+    for (let i = 0; i < fields.length; i += HSET_CHUNK_ARGS) multi.hset(this.keys.targets, ...fields.slice(i, i + HSET_CHUNK_ARGS));
+    const results = await multi.incr(this.keys.targetsVersion).exec();
+    this.advanceVersion(results?.[results.length - 1]?.[1]);
   }
 
   /**
