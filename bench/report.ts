@@ -1,3 +1,5 @@
+import { scaleKey } from './lib/scale-sizes';
+
 /** The human-readable form of a bench result (what `npm run bench` prints without --json). */
 export function formatReport(r: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -63,6 +65,19 @@ export function formatReport(r: Record<string, unknown>): string {
     lines.push(
       `  health route, whole document ?limit=100000 (${String((sc.healthFullBodyBytes as number | undefined) ?? '-')} bytes): uncached ${hf ? `p50 ${hf.p50} ms, p95 ${hf.p95} ms, max ${hf.max} ms` : '-'}`,
     );
+  }
+  const sizes = r.scaleSizes as number[] | undefined;
+  if (sizes) {
+    lines.push('');
+    lines.push('fleet size   RSS MB  Redis B/target  register s  health p95 ms  /metrics p95 ms  series  lateness p99 ms');
+    for (const targets of sizes) {
+      const f = r[scaleKey(targets)] as Record<string, number | null> | undefined;
+      if (!f) continue;
+      const cell = (v: number | null | undefined, width: number) => String(v ?? '-').padStart(width);
+      lines.push(
+        `${String(targets).padEnd(10)}  ${cell(f.rssMb, 7)}  ${cell(f.redisBytesPerTarget, 14)}  ${cell(f.registerSeconds, 10)}  ${cell(f.healthP95Ms, 12)}  ${cell(f.metricsP95Ms, 15)}  ${cell(f.metricsSeries, 6)}  ${cell(f.latenessP99Ms, 15)}`,
+      );
+    }
   }
   const policy = r.policy as { table?: string | null; command?: string; error?: string } | undefined;
   if (policy) {

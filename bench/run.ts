@@ -13,7 +13,7 @@
  * bench/profiles/), --only=throughput,lateness,scale,policy,realistic,
  * --scale N: the scale scenario at 10,000 and at N targets (--scale A,B: at A
  * and at B), each on a fresh private Redis, reported as scale10k, scale100k, ...;
- * it replaces the 10,000-target scale part and runs only the scenarios --only names.
+ * with --scale, the other parts (the 10,000-target `scale` part too) run only when --only names them.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ import type { LatenessConfig, LatenessResult } from './scenarios/lateness';
 import type { ScaleConfig, ScaleResult } from './scenarios/scale';
 import type { RealisticPollConfig, RealisticPollResult } from './scenarios/realistic-poll';
 import { formatReport } from './report';
+import { parseScale, scaleKey, SCALE_BASE_TARGETS } from './lib/scale-sizes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CHILD = join(__dirname, 'child.js');
@@ -40,26 +41,6 @@ export interface BenchArgs {
   tiny: boolean;
   /** Fleet sizes of the scale runs (--scale), or null. */
   scale: number[] | null;
-}
-
-/** The base fleet size `--scale N` compares N with. */
-export const SCALE_BASE_TARGETS = 10_000;
-
-/** `--scale N` (or `--scale=N`): [10000, N]; `--scale A,B`: [A, B]. */
-export function parseScale(argv: readonly string[]): number[] | null {
-  const i = argv.findIndex((a) => a === '--scale' || a.startsWith('--scale='));
-  if (i < 0) return null;
-  const text = argv[i] === '--scale' ? argv[i + 1] : argv[i].slice('--scale='.length);
-  const sizes = (text ?? '').split(',').map(Number);
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 10)) {
-    throw new Error(`--scale needs fleet sizes of at least 10 targets (--scale 100000 or --scale 200,400), got "${text ?? ''}"`);
-  }
-  return [...new Set(sizes.length === 1 ? [SCALE_BASE_TARGETS, sizes[0]] : sizes)].sort((a, b) => a - b);
-}
-
-/** Result key of a fleet size: scale10k, scale100k, scale250. */
-export function scaleKey(targets: number): string {
-  return targets % 1000 === 0 ? `scale${targets / 1000}k` : `scale${targets}`;
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -80,7 +61,7 @@ type ScaleRunConfig = Omit<ScaleConfig, 'redisUrl' | 'queueName'>;
 function scaleConfig(targets: number, args: BenchArgs): ScaleRunConfig {
   const registryTargets = Math.min(1_000, Math.round(targets / 10));
   const timing = args.tiny
-    ? { healthRequests: 3, metricsRequests: 3, settleMs: 200, latenessWindowMs: 1_000 }
+    ? { healthRequests: 3, metricsRequests: 3, settleMs: 200, latenessWindowMs: 2_000 }
     : args.quick
       ? { healthRequests: 50, metricsRequests: 20, settleMs: 3_000, latenessWindowMs: 10_000 }
       : { healthRequests: 50, metricsRequests: 30, settleMs: 10_000, latenessWindowMs: 30_000 };
@@ -191,7 +172,7 @@ function simulatePolicies(quick: boolean, tiny: boolean): unknown {
 
 export async function runBench(args: BenchArgs): Promise<Record<string, unknown>> {
   // --scale runs the fleet sizes, and of the other parts only those --only names.
-  const wants = (part: string) => (args.only === null ? args.scale === null : args.only.has(part) && !(part === 'scale' && args.scale));
+  const wants = (part: string) => (args.only === null ? args.scale === null : args.only.has(part));
   const started = new Date();
   log(`starting a private redis-server`);
   const redis = await startPrivateRedis();

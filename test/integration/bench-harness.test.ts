@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 // with the figures' keys. The figures themselves are not asserted: timings on
 // a shared machine belong in docs/BENCHMARKS.md, not in a test.
 describe('bench harness', () => {
-  it('prints exactly one JSON object with every figure key', () => {
+  it('prints exactly one JSON object with every figure key, also of each --scale fleet size', () => {
     const root = join(__dirname, '..', '..');
     const run = spawnSync(
       process.execPath,
-      [join(root, 'bench', 'launch.mjs'), '--tiny', '--json', '--only=throughput,lateness,scale,realistic'],
+      // --scale A,B: two small fleets stand in for 10,000 and 100,000 (`--scale 100000`)
+      [join(root, 'bench', 'launch.mjs'), '--tiny', '--json', '--only=throughput,lateness,scale,realistic', '--scale', '300,600'],
       {
         cwd: root,
         encoding: 'utf8',
@@ -42,5 +43,26 @@ describe('bench harness', () => {
     expect(typeof result.throughputRatio).toBe('number');
     expect(typeof result.redisCommandsRatio).toBe('number');
     expect(typeof result.realisticPollCpuMs).toBe('number');
+    expect(result.scaleSizes).toEqual([300, 600]);
+    for (const [key, targets] of [
+      ['scale300', 300],
+      ['scale600', 600],
+    ] as const) {
+      const figures = result[key] as Record<string, unknown>;
+      expect(figures.targets).toBe(targets);
+      for (const name of [
+        'rssMb',
+        'redisBytesPerTarget',
+        'registerSeconds',
+        'healthP95Ms',
+        'metricsP95Ms',
+        'metricsSeries',
+        'latenessP99Ms',
+      ]) {
+        expect(typeof figures[name], `${key}.${name}`).toBe('number');
+      }
+      expect(figures.redisCommandsByNode).toHaveLength(1);
+    }
+    expect(result.goals).toHaveProperty(['scale600.rssMb']);
   }, 300_000);
 });
