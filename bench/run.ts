@@ -77,6 +77,9 @@ function summariseScale(config: ScaleRunConfig, r: ScaleResult) {
     registerSeconds: round((r.bootWithStaticTargetsMs + r.registryAddTotalMs) / 1000, 1),
     healthP95Ms: r.healthMs?.p95 ?? null,
     metricsP95Ms: r.metricsMs?.p95 ?? null,
+    // answers other than 200 among the timed requests (their time is in the p95)
+    healthFailed: r.healthFailed,
+    metricsFailed: r.metricsFailed,
     metricsSeries: r.metricsSeries,
     latenessP99Ms: r.latenessMs.p99,
     redisCommandsByNode: r.redisCommandsByNode,
@@ -283,7 +286,7 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
           );
           const summary = summariseScale(config, r);
           log(
-            `${scaleKey(targets)}: RSS ${summary.rssMb} MB, redis ${summary.redisBytesPerTarget} B/target, register ${summary.registerSeconds} s, health p95 ${summary.healthP95Ms ?? '-'} ms, /metrics p95 ${summary.metricsP95Ms ?? '-'} ms (${summary.metricsSeries ?? '-'} series), lateness p99 ${summary.latenessP99Ms ?? '-'} ms`,
+            `${scaleKey(targets)}: RSS ${summary.rssMb} MB, redis ${summary.redisBytesPerTarget} B/target, register ${summary.registerSeconds} s, health p95 ${summary.healthP95Ms ?? '-'} ms (${summary.healthFailed} not 200), /metrics p95 ${summary.metricsP95Ms ?? '-'} ms (${summary.metricsFailed} not 200) (${summary.metricsSeries ?? '-'} series), lateness p99 ${summary.latenessP99Ms ?? '-'} ms`,
           );
           result[scaleKey(targets)] = summary;
           if (targets === SCALE_BASE_TARGETS) {

@@ -8,6 +8,7 @@ import { Poller } from '../../libs/adaptive-polling/src/nest/poller.decorator';
 import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
 import { TargetRegistryService } from '../../libs/adaptive-polling/src/nest/target-registry.service';
 import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
+import type { PollContext } from '../../libs/adaptive-polling/src/engine/poll-handler';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
 import { commandCalls, diffCalls, infoField, totalCalls } from '../lib/redis-info';
@@ -55,6 +56,10 @@ export interface ScaleResult {
   /** RSS with every target registered and polling, before the health requests. */
   rssMb: number;
   heapUsedMb: number;
+  /** The rest of process.memoryUsage() at the same moment. */
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
   /** RSS after the health requests (the full document is ~8 MB for 10k targets). */
   rssAfterHealthMb: number;
   rssBeforeBootMb: number;
@@ -63,10 +68,14 @@ export interface ScaleResult {
   /** MEMORY USAGE of one job hash before and after its first poll (state written). */
   jobHashBytesUnpolled: number | null;
   jobHashBytesPolled: number | null;
-  /** Bytes per target once every target has polled at least once (estimate). */
+  /** Share of the targets that had polled when Redis memory was read. */
+  polledShareAtMemoryRead: number;
+  /** Bytes per target once every target has polled at least once (estimate: the growth of a job hash added for the share not yet polled). */
   redisBytesPerTargetSteady: number;
   polledDuringRun: number;
   healthStatus: number | null;
+  /** Answers other than 200 among the measured default health requests (counted in healthMs). */
+  healthFailed: number;
   /** Body of the default request (first page of 500 instances, all fleet-wide sections). */
   healthBodyBytes: number | null;
   /** The warm-up requests before `healthMs` (default request, uncached), in order. */
@@ -81,6 +90,8 @@ export interface ScaleResult {
   /** Same read as the route's, without HTTP: engine.snapshots() of all targets. */
   snapshotsMs: Distribution;
   metricsStatus: number | null;
+  /** Answers other than 200 among the measured scrapes (counted in metricsMs). */
+  metricsFailed: number;
   metricsBodyBytes: number | null;
   /** Series (sample lines) in one scrape. */
   metricsSeries: number | null;
@@ -119,9 +130,11 @@ function roundAll(times: readonly number[]): number[] {
 @Injectable()
 class NoopPollers {
   polls = 0;
+  readonly polled = new Set<string>();
   @Poller({ type: 'bench' })
-  poll(): null {
+  poll(context: PollContext): null {
     this.polls++;
+    this.polled.add(context.target.key);
     return null;
   }
 }
@@ -221,6 +234,7 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     global.gc?.();
     const settled = process.memoryUsage();
     const mem1 = await infoField(redis, 'memory', 'used_memory');
+    const polledShare = app.get(NoopPollers).polled.size / total;
     const url = `${await app.getUrl()}/api/monitoring/scheduler/health`.replace('[::1]', '127.0.0.1');
 
     lateness.start();
@@ -231,44 +245,50 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       snapshotTimes.push(performance.now() - s);
     }
 
+    // Last status, body size and body (of a 200) per URL; answers other than 200 are
+    // logged and counted, and timed like the rest (a slow 503 is part of the cost).
     const status = new Map<string, number>();
     const bodyBytes = new Map<string, number>();
     const bodies = new Map<string, string>();
+    const failed = new Map<string, number>();
     const timeGet = async (target: string, requests: number): Promise<number[]> => {
       const times: number[] = [];
+      failed.set(target, 0);
       for (let i = 0; i < requests; i++) {
         const s = performance.now();
         const res = await fetch(target, { headers: { authorization: `Bearer ${TOKEN}` } });
         const body = await res.text();
         times.push(performance.now() - s);
-        status.set(target, res.status);
-        bodyBytes.set(target, Buffer.byteLength(body));
-        bodies.set(target, body);
+        if (res.status === 200 || !status.has(target)) {
+          status.set(target, res.status);
+          bodyBytes.set(target, Buffer.byteLength(body));
+          bodies.set(target, body);
+        }
         if (res.status !== 200) {
+          failed.set(target, (failed.get(target) ?? 0) + 1);
           log(`scale: ${target} returned ${res.status}: ${body.slice(0, 200)}`);
-          break;
         }
       }
       return times;
     };
     const timeHealth = async (target: string, requests: number): Promise<number[]> => {
       const times = await timeGet(target, requests);
-      healthStatus = status.get(target) ?? null;
       bodies.delete(target);
       return times;
     };
-    let healthStatus: number | null = null;
     // Warm-up, as the other scenarios have: the first requests after start
     // compile the route's code and fill the decoded-state cache. Reported, not counted.
     const warmupTimes = await timeHealth(url, HEALTH_WARMUP_REQUESTS);
     // The default request (first page of instances), then the whole document, both uncached.
     const healthTimes = await timeHealth(url, config.healthRequests);
+    const healthFailed = failed.get(url) ?? 0;
+    const healthStatus = status.get(url) ?? null;
     log(
       `scale: uncached health requests, ms in order: warm-up ${roundAll(warmupTimes).join(',')}; measured ${roundAll(healthTimes).join(',')}`,
     );
     const metricsUrl = `${await app.getUrl()}/metrics`.replace('[::1]', '127.0.0.1');
     const metricsWarmupTimes = await timeGet(metricsUrl, METRICS_WARMUP_REQUESTS);
-    const metricsTimes = status.get(metricsUrl) === 200 ? await timeGet(metricsUrl, config.metricsRequests) : [];
+    const metricsTimes = await timeGet(metricsUrl, config.metricsRequests);
     const scrape = bodies.get(metricsUrl);
     bodies.clear();
     log(
@@ -286,7 +306,7 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     const polled = await jobHashBytes(redis, config.queueName, true);
     const deltaBytes = mem1 - mem0;
     const perTarget = deltaBytes / total;
-    const steady = perTarget + (polled !== null && unpolled !== null ? Math.max(0, polled - unpolled) : 0);
+    const steady = perTarget + (polled !== null && unpolled !== null ? Math.max(0, polled - unpolled) * (1 - polledShare) : 0);
     return {
       targets: total,
       intervalMs: config.intervalMs,
@@ -297,23 +317,29 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       registryAddMsPerTarget: config.registryTargets ? round(registryAddTotalMs / config.registryTargets, 3) : null,
       rssMb: round(settled.rss / 2 ** 20, 1) as number,
       heapUsedMb: round(settled.heapUsed / 2 ** 20, 1) as number,
+      heapTotalMb: round(settled.heapTotal / 2 ** 20, 1) as number,
+      externalMb: round(settled.external / 2 ** 20, 1) as number,
+      arrayBuffersMb: round(settled.arrayBuffers / 2 ** 20, 1) as number,
       rssAfterHealthMb: round(memory.rss / 2 ** 20, 1) as number,
       rssBeforeBootMb: round(rssBeforeBootMb, 1) as number,
       redisUsedMemoryDeltaBytes: deltaBytes,
       redisBytesPerTarget: Math.round(perTarget),
       jobHashBytesUnpolled: unpolled,
       jobHashBytesPolled: polled,
+      polledShareAtMemoryRead: round(polledShare, 3) as number,
       redisBytesPerTargetSteady: Math.round(steady),
       polledDuringRun: app.get(NoopPollers).polls,
       healthStatus,
+      healthFailed,
       healthBodyBytes: bodyBytes.get(url) ?? null,
       healthWarmupMs: roundAll(warmupTimes),
-      healthMs: healthStatus === 200 ? distribution(healthTimes) : null,
+      healthMs: healthTimes.length ? distribution(healthTimes) : null,
       healthCachedMs: cachedTimes.length ? distribution(cachedTimes) : null,
       healthFullMs: fullTimes.length ? distribution(fullTimes) : null,
       healthFullBodyBytes: bodyBytes.get(fullUrl) ?? null,
       snapshotsMs: distribution(snapshotTimes),
       metricsStatus: status.get(metricsUrl) ?? null,
+      metricsFailed: failed.get(metricsUrl) ?? 0,
       metricsBodyBytes: bodyBytes.get(metricsUrl) ?? null,
       metricsSeries: scrape !== undefined && status.get(metricsUrl) === 200 ? countSeries(scrape) : null,
       metricsWarmupMs: roundAll(metricsWarmupTimes),
