@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
@@ -102,6 +103,8 @@ export interface ScaleResult {
   latenessMs: Distribution;
   /** The same while the health and metrics requests ran (the one process serves both). */
   latenessDuringRequestsMs: Distribution;
+  /** This process's event-loop delay over the lateness window (perf_hooks, 20 ms resolution), ms. */
+  eventLoopDelayMs: { p50: number | null; p99: number | null; max: number | null };
   /** Redis commands over the lateness window, all nodes, per poll started in it. */
   redisCommandsPerPoll: number | null;
   redisCommandsByNode: NodeCommands[];
@@ -223,9 +226,12 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     const lateness = new LatenessRecorder(engine.events);
     await sleep(config.settleMs);
     const commands0 = await nodeCommands(nodes);
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     lateness.start();
     await sleep(config.latenessWindowMs);
     const idleLateness = lateness.stop();
+    loopDelay.disable();
     const commandsByNode = diffCalls(
       Object.fromEntries(nodeUrls.map((u, i) => [u, commands0[i]])),
       Object.fromEntries((await nodeCommands(nodes)).map((n, i) => [nodeUrls[i], n])),
@@ -346,6 +352,11 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
       metricsMs: metricsTimes.length ? distribution(metricsTimes) : null,
       latenessMs: distribution(idleLateness),
       latenessDuringRequestsMs: distribution(requestLateness),
+      eventLoopDelayMs: {
+        p50: round(loopDelay.percentile(50) / 1e6, 1),
+        p99: round(loopDelay.percentile(99) / 1e6, 1),
+        max: round(loopDelay.max / 1e6, 1),
+      },
       redisCommandsPerPoll: idleLateness.length ? round(totalCalls(commandsByNode) / idleLateness.length, 2) : null,
       redisCommandsByNode: nodeUrls.map((node) => ({
         node,
