@@ -5,7 +5,8 @@
  *  1. throughput: engine (no-op poller) vs plain BullMQ self-rescheduling jobs, concurrency 1 and 8;
  *  2. Redis commands per poll for both (INFO commandstats deltas);
  *  3. lateness of 1,000 targets on a short fixed interval (engine, and plain BullMQ for reference);
- *  4. 10,000 targets in one Nest app: registration time, RSS, Redis memory, health route latency;
+ *  4. 10,000 targets in one Nest app: registration time, RSS, Redis memory, health and /metrics
+ *     latency, lateness of the fixed 60 s polls (--scale: at each fleet size);
  *  5. the fleet simulator's policy table on fleets/standard.json;
  *  6. engine CPU per poll of a realistic answer (a 1,000-guest PVE cluster through the
  *     ready-made change signal).
