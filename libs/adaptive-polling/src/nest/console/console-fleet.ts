@@ -1,8 +1,9 @@
+import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../../core/target-status';
 import type { InstanceHealth } from '../api/scheduler-health.types';
 
-/** The state a fleet row shows, most urgent first when several apply. */
-export type ConsoleState = 'paused' | 'dead_lettered' | 'breaker_open' | 'backing_off' | 'polling';
-export const CONSOLE_STATES: readonly ConsoleState[] = ['polling', 'backing_off', 'breaker_open', 'dead_lettered', 'paused'];
+/** The state a fleet row shows, most urgent first when several apply (the core's rule). */
+export type ConsoleState = TargetStatus;
+export const CONSOLE_STATES: readonly ConsoleState[] = TARGET_STATUSES;
 
 /** One row of the fleet page (and of the live updates): secret-free, times as ISO strings. */
 export interface FleetRow {
@@ -49,11 +50,11 @@ export const FLEET_PAGE_LIMIT = 100;
 export const MAX_FLEET_PAGE_LIMIT = 500;
 
 export function consoleState(instance: InstanceHealth): ConsoleState {
-  if (instance.paused) return 'paused';
-  if (instance.deadLetter.present) return 'dead_lettered';
-  if (instance.breaker.state === 'open') return 'breaker_open';
-  if (instance.breaker.state === 'half_open' || instance.pollStatus.consecutiveFailures > 0) return 'backing_off';
-  return 'polling';
+  return targetStatusOf(instance.paused, {
+    deadLetter: instance.deadLetter.present ? instance.deadLetter : null,
+    breaker: instance.breaker,
+    consecutiveFailures: instance.pollStatus.consecutiveFailures,
+  });
 }
 
 export function fleetRow(instance: InstanceHealth): FleetRow {
