@@ -13,6 +13,12 @@ export interface EngineKeys {
   replicaPrefix: string;
   /** Locks for housekeeping tasks. */
   lock(name: string): string;
+  /** One fleet-aggregate structure of one target type (see fleet-aggregates.ts). */
+  fleet(type: string, part: string): string;
+  /** Set of the target types the fleet aggregates know. */
+  fleetTypes: string;
+  /** Set once the fleet aggregates were built from a full read (absent after a flush or an upgrade). */
+  fleetBuilt: string;
 }
 
 export function engineKeys(prefix: string, queueName: string): EngineKeys {
@@ -24,8 +30,13 @@ export function engineKeys(prefix: string, queueName: string): EngineKeys {
     replicaPrefix: `${base}:replica`,
     // Not BullMQ's job locks (those live in bullmq-internals.ts): our housekeeping tasks'.
     lock: (name) => `${base}:task-lock:${name}`,
+    fleet: (type, part) => `${base}:fleet:${encodeURIComponent(type)}:${part}`,
+    fleetTypes: `${base}:fleet-types`,
+    fleetBuilt: `${base}:fleet-built`,
   };
 }
+
+const JOB_ID_MARKER = 'target-';
 
 /**
  * BullMQ forbids ':' in custom job ids, and target keys are `type::name`,
@@ -33,5 +44,15 @@ export function engineKeys(prefix: string, queueName: string): EngineKeys {
  * same target always maps to the same job, in every process.
  */
 export function jobIdForTarget(targetKey: string): string {
-  return `target-${encodeURIComponent(targetKey)}`;
+  return `${JOB_ID_MARKER}${encodeURIComponent(targetKey)}`;
+}
+
+/** The target key of a poll job's id; null for any other id. */
+export function targetKeyOfJobId(jobId: string): string | null {
+  if (!jobId.startsWith(JOB_ID_MARKER)) return null;
+  try {
+    return decodeURIComponent(jobId.slice(JOB_ID_MARKER.length));
+  } catch {
+    return null;
+  }
 }

@@ -27,6 +27,7 @@ import { runWithTimeout } from './run-with-timeout';
 import type { TargetStore } from './target-store';
 import { hasPendingActionsMark, type DrainedActions, type OperatorQueue } from './operator-queue';
 import { encodeJobData, targetStateFromJobData, type PollJobData } from './job-state-codec';
+import type { FleetAggregates } from './fleet-aggregates';
 
 export type { PollJobData } from './job-state-codec';
 
@@ -51,6 +52,8 @@ export interface PollProcessorDeps {
   queue: Queue;
   /** Stall recoveries in a row that park a target (reason `stalled`). */
   maxStallRecoveries: number;
+  /** Fleet figures written after each commit. */
+  aggregates: Pick<FleetAggregates, 'record'>;
 }
 
 const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false });
@@ -69,6 +72,8 @@ interface RunVerdict {
 interface RunProgress {
   stage: EngineErrorStage;
   ref: TargetRef | null;
+  /** The definition the run read (for the fleet aggregates). */
+  def: TargetDefinition | null;
   options: TypePollingOptions | null;
   state: TargetPollState | null;
   runAgain: boolean;
@@ -101,7 +106,7 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
-    const progress: RunProgress = { stage: 'operator_actions', ref: null, options: null, state: null, runAgain: false, pollStarted: false };
+    const progress: RunProgress = { stage: 'operator_actions', ref: null, def: null, options: null, state: null, runAgain: false, pollStarted: false };
     let verdict: RunVerdict | null;
     let failure: { error: unknown; stage: EngineErrorStage } | null = null;
     try {
@@ -143,6 +148,7 @@ export class PollProcessor {
     const ref: TargetRef = { key, type: def.type, name: def.name };
     const options = this.optionsOf(def.type);
     progress.ref = ref;
+    progress.def = def;
     progress.options = options;
     let now = this.deps.clock();
     let state = (progress.state = this.readState(job.data, def, now));
@@ -321,7 +327,8 @@ export class PollProcessor {
     failure: { error: unknown; stage: EngineErrorStage } | null,
   ): Promise<never> {
     const { key } = job.data;
-    const data = encodeJobData(key, verdict.nextRunAtMs, verdict.state && { ...verdict.state, nextRunAtMs: verdict.nextRunAtMs });
+    const state = verdict.state && { ...verdict.state, nextRunAtMs: verdict.nextRunAtMs };
+    const data = encodeJobData(key, verdict.nextRunAtMs, state);
     let written = false;
     try {
       // The pending-actions mark (in `progress`) is left alone: only a drain clears it.
@@ -331,6 +338,9 @@ export class PollProcessor {
       this.report(job, progress, 'commit', error);
     }
     if (written) {
+      // Beside the job, not in its script (other cluster slots). A failure or a crash right here
+      // leaves the old figures until the next run or the janitor's repair (fleet-aggregates.ts).
+      if (progress.def) await this.deps.aggregates.record(progress.def, state, verdict.now).catch(() => undefined);
       for (const send of verdict.events) send();
       if (failure) this.report(job, progress, failure.stage, failure.error);
       if (verdict.runAgain) await job.promote().catch(() => undefined);

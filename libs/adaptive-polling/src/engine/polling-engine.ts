@@ -9,7 +9,8 @@ import type { PolicyRegistry } from '../core/policies/registry';
 import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, TargetPollState } from '../core/types';
 import { describeError } from '../core/redact';
 import { EngineEvents } from './engine-events';
-import { engineKeys, jobIdForTarget, type EngineKeys } from './engine-keys';
+import { engineKeys, jobIdForTarget, targetKeyOfJobId, type EngineKeys } from './engine-keys';
+import { FleetAggregates, type FleetAggregateRead, type TypeAggregate } from './fleet-aggregates';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
 import { jobKeyOf, lockKeyOf } from './bullmq-internals';
@@ -104,6 +105,7 @@ export class PollingEngine {
   private workerRedis: OwnedRedis | null = null;
   private targets!: TargetStore;
   private operatorQueue!: OperatorQueue;
+  private aggregates!: FleetAggregates;
   private timers: NodeJS.Timeout[] = [];
   /** Background watches of running jobs that have operator actions waiting (see nudge). */
   private readonly watches = new Map<string, Promise<void>>();
@@ -153,6 +155,8 @@ export class PollingEngine {
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
     this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
     this.queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
+    const running = { activeKey: this.queue.keys.active, jobKey: (id: string) => jobKeyOf(this.queue, id), targetKeyOf: targetKeyOfJobId };
+    this.aggregates = new FleetAggregates(this.redis, this.keys, running);
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -164,6 +168,7 @@ export class PollingEngine {
       else await this.queue.removeGlobalConcurrency();
     }
     await this.ensureJobs();
+    if (!(await this.aggregates.isBuilt())) await this.repairFleetAggregates();
 
     if (config.runWorker) this.startWorker();
     this.every(config.reconcileIntervalMs, () => this.reconcile());
@@ -263,6 +268,7 @@ export class PollingEngine {
   async removeTarget(key: string, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const def = await this.requireTarget(key);
     await this.targets.remove(key);
+    await this.aggregates.forget(def, this.config.clock());
     const removed = await this.queue.remove(jobIdForTarget(key));
     // A running job cannot be removed: its next run finds the target gone and ends.
     if (removed === 0) await this.nudge(key, 'refresh');
@@ -340,6 +346,17 @@ export class PollingEngine {
     return this.readSnapshots(await this.listTargets(), true);
   }
 
+  /** Per-type fleet figures from the aggregates (O(types) reads; see fleet-aggregates.ts). */
+  fleetAggregates(read: FleetAggregateRead): Promise<TypeAggregate[]> {
+    return this.aggregates.read(read);
+  }
+
+  /** Rewrites the fleet aggregates from a full read (run at a low rate); returns the members it took out. */
+  async repairFleetAggregates(): Promise<number> {
+    const readAtMs = this.config.clock();
+    return this.aggregates.repair(await this.snapshots(), readAtMs);
+  }
+
   /** Jobs waiting to run now, divided by this process's capacity; at least 1. */
   backlog(): number {
     return this.backlogFactor;
@@ -374,6 +391,7 @@ export class PollingEngine {
       shutdown: this.shutdown.signal,
       queue: this.queue,
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
+      aggregates: this.aggregates,
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
     this.workerRedis = workerConnection;
@@ -494,6 +512,7 @@ export class PollingEngine {
       // of a job's opts is stored once per target.
       { jobId: jobIdForTarget(key), delay },
     );
+    await this.aggregates.record(def, state, now);
   }
 
   /**
@@ -545,6 +564,7 @@ export class PollingEngine {
     if (refreshed === 'lost') {
       const count = await this.targets.restore(this.staticTargets);
       const jobsCreated = await this.ensureJobs();
+      await this.repairFleetAggregates();
       this.config.logger.warn(`Redis lost the registry: restored ${count} targets and ${jobsCreated} jobs`);
       this.events.emit('schedule:rebuilt', { targets: count, reason: 'redis_lost', jobsCreated });
       this.adjustConcurrency();

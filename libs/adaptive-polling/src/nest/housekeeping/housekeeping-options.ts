@@ -12,6 +12,8 @@ export interface AdaptivePollingHousekeepingOptions {
   rollupFlushIntervalMs?: number;
   /** Janitor for leftover keys, every ms (default 600000). */
   janitorIntervalMs?: number;
+  /** Repair of the fleet aggregates from a full read, every ms (default 600000). */
+  fleetRepairIntervalMs?: number;
   /** Lock lease, ms (default 60000); renewed while a task runs. */
   lockTtlMs?: number;
 }
@@ -21,6 +23,7 @@ export interface ResolvedHousekeepingOptions {
   deadLetterSweepIntervalMs: number;
   rollupFlushIntervalMs: number;
   janitorIntervalMs: number;
+  fleetRepairIntervalMs: number;
   lockTtlMs: number;
 }
 
@@ -30,6 +33,7 @@ const DEFAULTS = {
   deadLetterSweepIntervalMs: 60_000,
   rollupFlushIntervalMs: 300_000,
   janitorIntervalMs: 600_000,
+  fleetRepairIntervalMs: 600_000,
   lockTtlMs: 60_000,
 } as const;
 
@@ -49,6 +53,7 @@ export function resolveHousekeepingOptions(options: AdaptivePollingHousekeepingO
     deadLetterSweepIntervalMs: options.deadLetterSweepIntervalMs ?? DEFAULTS.deadLetterSweepIntervalMs,
     rollupFlushIntervalMs: options.rollupFlushIntervalMs ?? DEFAULTS.rollupFlushIntervalMs,
     janitorIntervalMs: options.janitorIntervalMs ?? DEFAULTS.janitorIntervalMs,
+    fleetRepairIntervalMs: options.fleetRepairIntervalMs ?? DEFAULTS.fleetRepairIntervalMs,
     lockTtlMs: options.lockTtlMs ?? DEFAULTS.lockTtlMs,
   };
 }

@@ -3,6 +3,7 @@ import { ADAPTIVE_POLLING_REPLICA_DIRECTORY } from '../extension-points';
 import { ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS, resolveHousekeepingOptions } from '../housekeeping/housekeeping-options';
 import { HousekeepingService } from '../housekeeping/housekeeping.service';
 import { JanitorTask } from '../housekeeping/janitor.task';
+import { FleetRepairTask } from '../housekeeping/fleet-repair.task';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
 import { ReplicaDirectoryService } from './replica-directory.service';
 import { ReplicaHeartbeat } from './replica-heartbeat.service';
@@ -10,7 +11,7 @@ import { ADAPTIVE_POLLING_REPLICA_OPTIONS, resolveReplicaOptions } from './repli
 
 /**
  * Always-on providers (they need Redis only, not the database): replica
- * heartbeats and their directory, and housekeeping with its janitor.
+ * heartbeats and their directory, and housekeeping with its janitor and the fleet-aggregate repair.
  */
 export const REPLICA_PROVIDERS: Provider[] = [
   {
@@ -28,6 +29,7 @@ export const REPLICA_PROVIDERS: Provider[] = [
   { provide: ADAPTIVE_POLLING_REPLICA_DIRECTORY, useExisting: ReplicaDirectoryService },
   HousekeepingService,
   JanitorTask,
+  FleetRepairTask,
 ];
 
 export const REPLICA_EXPORTS: Array<Type<unknown> | string | symbol> = [
