@@ -269,7 +269,8 @@ export class FleetAggregates {
       const underOne = Number(next());
       if (targets === 0) continue;
       const notPaused = targets - statuses.paused;
-      const latestSuccessAtMs = latestActive === null ? latestPaused : latestPaused === null ? latestActive : Math.max(latestActive, latestPaused);
+      const latestSuccessAtMs =
+        latestActive === null ? latestPaused : latestPaused === null ? latestActive : Math.max(latestActive, latestPaused);
       out.push({
         type,
         statuses,

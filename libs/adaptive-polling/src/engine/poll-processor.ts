@@ -106,7 +106,15 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
-    const progress: RunProgress = { stage: 'operator_actions', ref: null, def: null, options: null, state: null, runAgain: false, pollStarted: false };
+    const progress: RunProgress = {
+      stage: 'operator_actions',
+      ref: null,
+      def: null,
+      options: null,
+      state: null,
+      runAgain: false,
+      pollStarted: false,
+    };
     let verdict: RunVerdict | null;
     let failure: { error: unknown; stage: EngineErrorStage } | null = null;
     try {

@@ -40,7 +40,8 @@ import { decidePerTargetLabels } from './label-cardinality';
 import { ADAPTIVE_POLLING_METRICS_OPTIONS, type ResolvedMetricsOptions } from './metrics-options';
 import { PollCounts } from './poll-counts';
 import { PollingMetricSet } from './polling-metric-set';
-import { snapshotGaugeValues, type GaugeSample } from './snapshot-gauges';
+import { snapshotGaugeValues, type GaugeSample, type SnapshotGaugeValues } from './snapshot-gauges';
+import { aggregateGaugeValues } from './aggregate-gauges';
 
 type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => void;
 
@@ -49,7 +50,9 @@ type Listener<K extends keyof EngineEventMap> = (...args: EngineEventMap[K]) => 
  *
  * Counters and histograms follow the engine's events in this process; the
  * state gauges (staleness, breakers, dead letters, queue) are read from the
- * shared Redis state when scraped, in one `snapshots()` call per scrape.
+ * shared Redis state when scraped: with per-target labels, every target's
+ * state (one `snapshots()` call per scrape); without, the per-type fleet
+ * aggregates (a few commands per type, whatever the fleet's size).
  *
  * Other parts of the app report what only they know through
  * `setReplicasAlive`, `setPersistenceUp` and `incPersistenceWriteFailures`;
@@ -319,20 +322,13 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
   }
 
   private async readTargetState(): Promise<void> {
-    const { engine, config } = this.host;
+    const { engine } = this.host;
     if (!engine.bullQueue) {
       this.clearStateGauges();
       return;
     }
     try {
-      const values = snapshotGaugeValues({
-        snapshots: await engine.snapshots(),
-        nowMs: config.clock(),
-        perTargetLabels: this.perTargetLabels,
-        knownTypes: Object.keys(config.polling.perType),
-        maxIntervalMs: (type) => optionsForType(config.polling, type).intervals.maxMs,
-        dueSoonWindowMs: DUE_SOON_WINDOW_MS,
-      });
+      const values = await this.readGaugeValues();
       const s = this.set;
       replace(s.pollStaleness, values.staleness);
       replace(s.pollLastSuccess, values.lastSuccess);
@@ -352,6 +348,25 @@ export class PollingMetricsService implements OnModuleInit, OnApplicationBootstr
       this.lastReadFailed = true;
       this.clearStateGauges();
     }
+  }
+
+  private async readGaugeValues(): Promise<SnapshotGaugeValues> {
+    const { engine, config } = this.host;
+    const nowMs = config.clock();
+    const knownTypes = Object.keys(config.polling.perType);
+    const maxIntervalMs = (type: string) => optionsForType(config.polling, type).intervals.maxMs;
+    if (!this.perTargetLabels) {
+      const aggregates = await engine.fleetAggregates({ nowMs, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs });
+      return aggregateGaugeValues({ aggregates, nowMs, knownTypes, maxIntervalMs });
+    }
+    return snapshotGaugeValues({
+      snapshots: await engine.snapshots(),
+      nowMs,
+      perTargetLabels: true,
+      knownTypes,
+      maxIntervalMs,
+      dueSoonWindowMs: DUE_SOON_WINDOW_MS,
+    });
   }
 
   private async readReplicas(): Promise<void> {

@@ -38,11 +38,11 @@ export interface SnapshotGaugeInput {
 }
 
 type Combine = (a: number, b: number) => number;
-const max: Combine = (a, b) => Math.max(a, b);
-const sum: Combine = (a, b) => a + b;
+export const max: Combine = (a, b) => Math.max(a, b);
+export const sum: Combine = (a, b) => a + b;
 
 /** Samples keyed by their label set; a second sample for the same labels is combined. */
-class SampleSet {
+export class SampleSet {
   private readonly samples = new Map<string, GaugeSample>();
   constructor(private readonly combine: Combine) {}
 
