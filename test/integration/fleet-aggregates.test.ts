@@ -10,6 +10,9 @@ import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-
 import { PollingMetricsService } from '../../libs/adaptive-polling/src/nest/metrics/polling-metrics.service';
 import { aggregateGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/aggregate-gauges';
 import { snapshotGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/snapshot-gauges';
+import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
+import { FULL_HEALTH_PAGE, buildSchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.builder';
+import type { SchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.types';
 import { eventually } from '../support/events';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
@@ -225,6 +228,33 @@ describe('fleet aggregates', () => {
       dueSoonWindowMs: DUE_SOON_WINDOW_MS,
     });
     expect(fromAggregates).toEqual(fromSnapshots);
+
+    // The health document from the aggregates is the one built from every target's state.
+    const health = app.app.get(SchedulerHealthService);
+    // Scores move with the clock between the two reads: compared to the percent, without the clock's own field
+    // (and without the replica heartbeats, which only the service adds).
+    const comparable = (doc: SchedulerHealth) =>
+      JSON.stringify({
+        ...doc,
+        updatedAt: null,
+        replicas: undefined,
+        staleness: doc.staleness.map((s) => ({ ...s, score: Math.round(s.score * 100) })),
+        instances: doc.instances.map((i) => ({
+          ...i,
+          pollStatus: { ...i.pollStatus, stalenessScore: Math.round(i.pollStatus.stalenessScore * 100) },
+        })),
+      });
+    await eventually(async () => {
+      health.invalidate();
+      const served = await health.health(FULL_HEALTH_PAGE);
+      const built = buildSchedulerHealth(await engine.snapshots(), Date.now(), { polling: config.polling });
+      return comparable(served) === comparable(built);
+    }, 'the served document equals one built from every snapshot');
+    health.invalidate();
+    const served = await health.health(FULL_HEALTH_PAGE);
+    expect(served.deadLetter.count).toBe(1);
+    expect(served.breakers.map((b) => b.key)).toEqual(['scripted::backoff', 'scripted::breaker', 'scripted::dead']);
+    expect(served.staleness).toHaveLength(9);
     releaseHeld();
   });
 
@@ -261,7 +291,7 @@ describe('fleet aggregates', () => {
     expect(rebuilt[0].targets).toBe(3);
   });
 
-  it('a scrape without per-target labels reads no target’s job: its Redis reads do not grow with the fleet', async () => {
+  it('a scrape without per-target labels reads no target’s job, and a health request reads only its page’s targets', async () => {
     const recorder = new PollRecorder();
     const targets = Array.from({ length: 300 }, (_, i) => ({ type: 'scripted', name: `t${String(i).padStart(3, '0')}` }));
     // Hourly: after start-up the fleet is quiet, so the counted commands are the scrape's.
@@ -279,5 +309,17 @@ describe('fleet aggregates', () => {
     expect(text).toMatch(/pulse_scheduler_targets\{instance_type="scripted"\} 300/);
     // A read of every target's state is one HGET per job (300); the aggregates need none.
     expect(read).toBeLessThan(30);
+
+    // A health request reads only the targets of its page (one HGET each), whatever the fleet's size.
+    const health = app.app.get(SchedulerHealthService);
+    health.invalidate();
+    const beforeHealth = await hgets();
+    const doc = JSON.parse(await health.healthJson({ offset: 100, limit: 10 })) as SchedulerHealth;
+    const healthReads = (await hgets()) - beforeHealth;
+    expect(doc.instances.map((i) => i.instance)).toEqual(targets.slice(100, 110).map((t) => t.name));
+    expect(doc.page.total).toBe(300);
+    expect(doc.staleness).toHaveLength(300);
+    expect(doc.queue.depth).toBe(300);
+    expect(healthReads).toBeLessThan(30);
   });
 });

@@ -44,3 +44,8 @@ export function gateTimeMs(state: Pick<TargetPollState, 'deadLetter' | 'breaker'
   if (state.breaker.state === 'open' && state.breaker.retryAtMs !== null) next = Math.max(next, state.breaker.retryAtMs);
   return next;
 }
+
+/** A breaker worth listing: not closed, or closed with failures counted. */
+export function isBreakerTroubled(breaker: Pick<TargetPollState['breaker'], 'state' | 'failures'>): boolean {
+  return breaker.state !== 'closed' || breaker.failures > 0;
+}

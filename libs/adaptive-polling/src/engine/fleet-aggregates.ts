@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { isQueued } from '../core/schedule-rules';
+import { isBreakerTroubled, isQueued } from '../core/schedule-rules';
 import { TARGET_KEY_SEPARATOR, targetKey, type TargetDefinition } from '../core/target';
 import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../core/target-status';
 import type { EpochMs, TargetPollState } from '../core/types';
 import { lockKeyOf } from './bullmq-internals';
 import type { EngineKeys } from './engine-keys';
+import { storedTimeMs } from './job-state-codec';
 
 /**
  * Fleet-wide figures per target type, kept in Redis beside the jobs so that
@@ -49,6 +50,8 @@ export const FLEET_PARTS = [
   'breaker-open',
   /** Half-open breakers. */
   'breaker-half-open',
+  /** Targets with a last error, by its time (the health API's staleness list shows it). */
+  'last-error',
 ] as const;
 type FleetPart = (typeof FLEET_PARTS)[number];
 const PART_INDEX = new Map<FleetPart, number>(FLEET_PARTS.map((part, i) => [part, i]));
@@ -98,15 +101,17 @@ export function scoresOf(paused: boolean, state: TargetPollState | null, stamp: 
     scores[PART_INDEX.get(part)!] = score;
   };
   set(`status:${targetStatusOf(paused, state)}`, stamp);
+  // Times as the job stores them, so the figures equal what a read of the jobs finds.
   // The health API's queue rule; a target with an aggregate write has its job.
-  if (isQueued(true, paused, state) && state?.nextRunAtMs != null) set('next', state.nextRunAtMs);
+  if (isQueued(true, paused, state) && state?.nextRunAtMs != null) set('next', storedTimeMs(state.nextRunAtMs));
   const lastSuccess = state?.lastSuccessAtMs ?? null;
-  if (lastSuccess !== null) set(paused ? 'paused-success' : 'success', lastSuccess);
-  if (state?.deadLetter) set('dead', state.deadLetter.retryAtMs);
+  if (lastSuccess !== null) set(paused ? 'paused-success' : 'success', storedTimeMs(lastSuccess));
+  if (state?.deadLetter) set('dead', storedTimeMs(state.deadLetter.retryAtMs));
   const breaker = state?.breaker;
-  if (breaker && (breaker.state !== 'closed' || breaker.failures > 0)) set('breaker', Math.max(0, breaker.failures));
-  if (breaker?.state === 'open') set('breaker-open', breaker.retryAtMs ?? 0);
+  if (breaker && isBreakerTroubled(breaker)) set('breaker', Math.max(0, breaker.failures));
+  if (breaker?.state === 'open') set('breaker-open', breaker.retryAtMs === null ? 0 : storedTimeMs(breaker.retryAtMs));
   if (breaker?.state === 'half_open') set('breaker-half-open', 0);
+  if (state?.lastError) set('last-error', storedTimeMs(state.lastError.atMs));
   return scores;
 }
 
@@ -152,6 +157,17 @@ export interface FleetAggregateRead {
   dueWindowMs: number;
   /** Which types to read; types with no target are left out. */
   maxIntervalMs(type: string): number;
+}
+
+/** Target lists the health API shows, from the aggregates (no job is read). */
+export interface FleetLists {
+  /** Up to `deadLimit` dead letters per type with the soonest retry (the caller merges and orders them). */
+  deadLetterHead: Array<{ key: string; retryAtMs: EpochMs }>;
+  /** Targets whose breaker is not closed or has failures. */
+  troubledBreakers: string[];
+  /** Last success and last error time of every target that has one. */
+  lastSuccessAtMs: Map<string, EpochMs>;
+  lastErrorAtMs: Map<string, EpochMs>;
 }
 
 /** Keys of the running jobs' lists, for the due-soon figure (running jobs are not due). */
@@ -289,6 +305,35 @@ export class FleetAggregates {
       });
     }
     return out;
+  }
+
+  /**
+   * The lists behind the health API's fleet sections: the soonest dead letters
+   * and the troubled breakers (both short in a healthy fleet), and every
+   * target's last success and last error time (plain scores, no job read).
+   */
+  async lists(deadLimit: number): Promise<FleetLists> {
+    const types = await this.redis.smembers(this.keys.fleetTypes);
+    const lists: FleetLists = { deadLetterHead: [], troubledBreakers: [], lastSuccessAtMs: new Map(), lastErrorAtMs: new Map() };
+    if (types.length === 0) return lists;
+    const pipeline = this.redis.pipeline();
+    for (const type of types) {
+      pipeline.zrange(this.keys.fleet(type, 'dead'), 0, deadLimit - 1, 'WITHSCORES');
+      pipeline.zrange(this.keys.fleet(type, 'breaker'), 0, -1);
+      pipeline.zrange(this.keys.fleet(type, 'success'), 0, -1, 'WITHSCORES');
+      pipeline.zrange(this.keys.fleet(type, 'paused-success'), 0, -1, 'WITHSCORES');
+      pipeline.zrange(this.keys.fleet(type, 'last-error'), 0, -1, 'WITHSCORES');
+    }
+    const replies = execReplies(await pipeline.exec()) as string[][];
+    for (let t = 0; t < types.length; t++) {
+      const [dead, breakers, success, pausedSuccess, lastError] = replies.slice(5 * t, 5 * t + 5);
+      for (let i = 0; i < dead.length; i += 2) lists.deadLetterHead.push({ key: dead[i], retryAtMs: Number(dead[i + 1]) });
+      lists.troubledBreakers.push(...breakers);
+      for (const pairs of [success, pausedSuccess])
+        for (let i = 0; i < pairs.length; i += 2) lists.lastSuccessAtMs.set(pairs[i], Number(pairs[i + 1]));
+      for (let i = 0; i < lastError.length; i += 2) lists.lastErrorAtMs.set(lastError[i], Number(lastError[i + 1]));
+    }
+    return lists;
   }
 
   /**

@@ -67,9 +67,14 @@ const SHA1_BASE64URL = /^[A-Za-z0-9_-]{27}$/;
 /** Marks a result hash stored as is (not a SHA-1 hex): base64url never contains it. */
 const RAW_HASH_MARK = '=';
 
+/** A time as the job data stores it: rounded up to the millisecond (see the rounding notes above). */
+export function storedTimeMs(t: number): number {
+  return Math.ceil(t);
+}
+
 /** The job data for a target due at `dueAtMs` with `state` (encoded). */
 export function encodeJobData(key: string, dueAtMs: number, state: TargetPollState | null): PollJobData {
-  const base = Math.ceil(dueAtMs);
+  const base = storedTimeMs(dueAtMs);
   return { key, dueAtMs: base, state: state === null ? null : encodeTargetState(state, base) };
 }
 
@@ -82,7 +87,7 @@ export function targetStateFromJobData(data: unknown): TargetPollState | null {
 }
 
 export function encodeTargetState(state: TargetPollState, baseMs: number): EncodedTargetState {
-  const at = (t: number) => Math.ceil(t) - baseMs;
+  const at = (t: number) => storedTimeMs(t) - baseMs;
   const atOrNull = (t: number | null) => (t === null ? null : at(t));
   const { lastError, breaker, deadLetter, totals } = state;
   return [

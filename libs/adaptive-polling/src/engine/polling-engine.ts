@@ -10,7 +10,7 @@ import type { Clock, FailureClassifier, RandomSource, ResolvedPollingOptions, Ta
 import { describeError } from '../core/redact';
 import { EngineEvents } from './engine-events';
 import { engineKeys, jobIdForTarget, targetKeyOfJobId, type EngineKeys } from './engine-keys';
-import { FleetAggregates, type FleetAggregateRead, type TypeAggregate } from './fleet-aggregates';
+import { FleetAggregates, type FleetAggregateRead, type FleetLists, type TypeAggregate } from './fleet-aggregates';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
 import { jobKeyOf, lockKeyOf } from './bullmq-internals';
@@ -349,6 +349,17 @@ export class PollingEngine {
   /** Per-type fleet figures from the aggregates (O(types) reads; see fleet-aggregates.ts). */
   fleetAggregates(read: FleetAggregateRead): Promise<TypeAggregate[]> {
     return this.aggregates.read(read);
+  }
+
+  /** The health API's target lists from the aggregates (see FleetAggregates.lists). */
+  fleetLists(deadLimit: number): Promise<FleetLists> {
+    return this.aggregates.lists(deadLimit);
+  }
+
+  /** The snapshots of these targets only (a page), in the order given; keys not in the registry are left out. */
+  async snapshotsOf(keys: readonly string[]): Promise<TargetSnapshot[]> {
+    const defs = keys.map((key) => this.targets.get(key)).filter((def): def is TargetDefinition => def !== undefined);
+    return this.readSnapshots(defs);
   }
 
   /** Rewrites the fleet aggregates from a full read (run at a low rate); returns the members it took out. */

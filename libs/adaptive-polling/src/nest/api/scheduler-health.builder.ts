@@ -1,4 +1,4 @@
-import { DUE_SOON_WINDOW_MS, isDueSoon, isQueued } from '../../core/schedule-rules';
+import { DUE_SOON_WINDOW_MS, isBreakerTroubled, isDueSoon, isQueued } from '../../core/schedule-rules';
 import { optionsForType } from '../../core/options';
 import { redactSecrets } from '../../core/redact';
 import { targetKey } from '../../core/target';
@@ -54,6 +54,13 @@ export interface SchedulerHealthExtras {
 /** The document's sections that cover the whole fleet, in document order (all but `instances` and `page`). */
 export type FleetHealthSections = Omit<SchedulerHealth, 'instances' | 'page'>;
 
+/** The fleet-wide sections of one read and the key-sorted target keys its pages are cut from. */
+export interface FleetSectionsAndKeys {
+  readonly sections: FleetHealthSections;
+  /** Target keys in document order (code-point order). */
+  readonly keys: readonly string[];
+}
+
 /**
  * The fleet-wide part of the health document, computed once per read.
  * `instances[]` entries are built only for the page a request asks for:
@@ -86,8 +93,13 @@ export function buildSchedulerHealth(
 
 /** The document for one page of `instances[]`: the fleet-wide sections as they are, plus that page. */
 export function schedulerHealthPage(fleet: SchedulerHealthFleet, page: HealthPageRequest): SchedulerHealth {
+  return healthDocument(fleet, page, pageInstances(fleet, page));
+}
+
+/** The document of one page whose `instances[]` entries are already built. */
+export function healthDocument(fleet: FleetSectionsAndKeys, page: HealthPageRequest, instances: InstanceHealth[]): SchedulerHealth {
   const { replicas, replicasError, persistence, ...sections } = fleet.sections;
-  const health: SchedulerHealth = { ...sections, instances: pageInstances(fleet, page), page: pageOf(fleet, page) };
+  const health: SchedulerHealth = { ...sections, instances, page: pageOf(fleet, page) };
   if (replicas) health.replicas = replicas;
   if (replicasError !== undefined) health.replicasError = replicasError;
   if (persistence) health.persistence = persistence;
@@ -101,7 +113,7 @@ export function pageInstances(fleet: SchedulerHealthFleet, page: HealthPageReque
   return out;
 }
 
-export function pageOf(fleet: SchedulerHealthFleet, page: HealthPageRequest): HealthPage {
+export function pageOf(fleet: FleetSectionsAndKeys, page: HealthPageRequest): HealthPage {
   return { offset: page.offset, limit: page.limit, total: fleet.keys.length };
 }
 
@@ -134,7 +146,7 @@ export function summarizeSchedulerFleet(
   let depth = 0;
   let dueSoon = 0;
   const perTypeCounts = new Map<string, number>();
-  const deadTasks: Array<DeadLetterTaskHealth & { retryAtMs: number }> = [];
+  const deadTasks: DeadLetterTaskEntry[] = [];
   const breakers: BreakerHealth[] = [];
   const staleness: StalenessHealth[] = [];
 
@@ -151,29 +163,10 @@ export function summarizeSchedulerFleet(
       perTypeCounts.set(type, (perTypeCounts.get(type) ?? 0) + 1);
       if (isDueSoon(true, snap.running, state?.nextRunAtMs ?? null, now, dueWindowMs)) dueSoon++;
     }
-    if (state?.deadLetter) {
-      const dead = state.deadLetter;
-      deadTasks.push({
-        instance,
-        type,
-        key,
-        nextRun: iso(dead.retryAtMs) ?? new Date(now).toISOString(),
-        lastError: redactSecrets(dead.lastError),
-        failures: dead.failures,
-        reason: dead.reason,
-        retryAtMs: dead.retryAtMs,
-      });
-    }
-    if (state && (state.breaker.state !== 'closed' || state.breaker.failures > 0)) {
-      breakers.push({
-        instance,
-        type,
-        key,
-        state: state.breaker.state,
-        failures: state.breaker.failures,
-        retryAt: iso(state.breaker.retryAtMs),
-      });
-    }
+    const deadTask = deadLetterTaskOf(snap, key, now, iso);
+    if (deadTask) deadTasks.push(deadTask);
+    const breaker = breakerEntryOf(snap, key, iso);
+    if (breaker) breakers.push(breaker);
     staleness.push({
       instance,
       type,
@@ -184,7 +177,6 @@ export function summarizeSchedulerFleet(
     });
   }
 
-  deadTasks.sort((a, b) => a.retryAtMs - b.retryAtMs || compareText(a.key, b.key));
   const perType: Record<string, number> = {};
   for (const type of [...perTypeCounts.keys()].sort(compareText)) perType[type] = perTypeCounts.get(type)!;
 
@@ -192,13 +184,65 @@ export function summarizeSchedulerFleet(
     updatedAt: new Date(now).toISOString(),
     enabled: options.polling.enabled,
     queue: { depth, dueWithinSeconds: dueSoon, perType },
-    deadLetter: {
-      count: deadTasks.length,
-      tasks: deadTasks.slice(0, taskLimit).map(({ retryAtMs: _retryAtMs, ...task }) => task),
-    },
+    deadLetter: { count: deadTasks.length, tasks: soonestDeadLetters(deadTasks, taskLimit) },
     breakers,
     staleness,
   };
+  addExtraSections(sections, extras, iso);
+  return {
+    sections,
+    keys,
+    instanceAt: (index) => {
+      const snap = sorted[index];
+      return instanceHealth(snap, keys[index], now, optionsOf(snap.definition.type), iso, summarizeConnection);
+    },
+  };
+}
+
+/** A dead-letter list entry with its retry time (for ordering). */
+export type DeadLetterTaskEntry = DeadLetterTaskHealth & { retryAtMs: number };
+
+/** The `deadLetter.tasks` entry of a target, null when it is not dead-lettered. */
+export function deadLetterTaskOf(snap: TargetSnapshot, key: string, now: number, iso: IsoFormat): DeadLetterTaskEntry | null {
+  const dead = snap.state?.deadLetter;
+  if (!dead) return null;
+  const { name: instance, type } = snap.definition;
+  return {
+    instance,
+    type,
+    key,
+    nextRun: iso(dead.retryAtMs) ?? new Date(now).toISOString(),
+    lastError: redactSecrets(dead.lastError),
+    failures: dead.failures,
+    reason: dead.reason,
+    retryAtMs: dead.retryAtMs,
+  };
+}
+
+/** The first `limit` dead letters, soonest retry first (then by key). */
+export function soonestDeadLetters(entries: DeadLetterTaskEntry[], limit: number): DeadLetterTaskHealth[] {
+  entries.sort((a, b) => a.retryAtMs - b.retryAtMs || compareText(a.key, b.key));
+  return entries.slice(0, limit).map(({ retryAtMs: _retryAtMs, ...task }) => task);
+}
+
+/** The `breakers` entry of a target: breakers not closed or with failures; null otherwise. */
+export function breakerEntryOf(snap: TargetSnapshot, key: string, iso: IsoFormat): BreakerHealth | null {
+  const state = snap.state;
+  if (!state || !isBreakerTroubled(state.breaker)) return null;
+  return {
+    instance: snap.definition.name,
+    type: snap.definition.type,
+    key,
+    state: state.breaker.state,
+    failures: state.breaker.failures,
+    retryAt: iso(state.breaker.retryAtMs),
+  };
+}
+
+type IsoFormat = (ms: number | null | undefined) => string | null;
+
+/** The sections of optional providers (replicas, persistence), added to `sections` when present. */
+export function addExtraSections(sections: FleetHealthSections, extras: SchedulerHealthExtras, iso: IsoFormat): void {
   if (extras.replicas) {
     sections.replicas = [...extras.replicas]
       .sort((a, b) => compareText(a.id, b.id))
@@ -220,14 +264,6 @@ export function summarizeSchedulerFleet(
       lastError: p.lastError === null ? null : redactSecrets(p.lastError),
     };
   }
-  return {
-    sections,
-    keys,
-    instanceAt: (index) => {
-      const snap = sorted[index];
-      return instanceHealth(snap, keys[index], now, optionsOf(snap.definition.type), iso, summarizeConnection);
-    },
-  };
 }
 
 /**

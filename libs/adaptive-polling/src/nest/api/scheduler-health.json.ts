@@ -1,5 +1,6 @@
-import type { HealthPageRequest, SchedulerHealthFleet } from './scheduler-health.builder';
+import type { FleetSectionsAndKeys, HealthPageRequest, SchedulerHealthFleet } from './scheduler-health.builder';
 import { pageInstances, pageOf } from './scheduler-health.builder';
+import type { InstanceHealth } from './scheduler-health.types';
 
 /**
  * The JSON text of health documents cut from one fleet summary. The
@@ -7,15 +8,20 @@ import { pageInstances, pageOf } from './scheduler-health.builder';
  * serialised once, on first use; each page then serialises only its own
  * instances. The text equals `JSON.stringify(schedulerHealthPage(fleet, page))`.
  */
-export class SchedulerHealthText {
+export class SchedulerHealthText<F extends FleetSectionsAndKeys = SchedulerHealthFleet> {
   private head: string | null = null;
   private tail: string | null = null;
 
-  constructor(private readonly fleet: SchedulerHealthFleet) {}
+  constructor(private readonly fleet: F) {}
 
-  page(page: HealthPageRequest): string {
+  page(this: SchedulerHealthText<SchedulerHealthFleet>, page: HealthPageRequest): string {
+    return this.pageWith(page, pageInstances(this.fleet, page));
+  }
+
+  /** The document of `page` whose `instances[]` entries are already built. */
+  pageWith(page: HealthPageRequest, entries: InstanceHealth[]): string {
     if (this.head === null || this.tail === null) this.serialiseSections();
-    const instances = JSON.stringify(pageInstances(this.fleet, page));
+    const instances = JSON.stringify(entries);
     return `${this.head},"instances":${instances},"page":${JSON.stringify(pageOf(this.fleet, page))}${this.tail}`;
   }
 

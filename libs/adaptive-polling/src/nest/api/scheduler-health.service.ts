@@ -9,52 +9,52 @@ import {
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from './api-config';
 import { safeConnectionSummary } from './safe-connection';
+import { optionsForType } from '../../core/options';
+import { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
+import { targetKey } from '../../core/target';
 import {
+  DEAD_LETTER_TASK_LIMIT,
   DEFAULT_HEALTH_PAGE,
-  schedulerHealthPage,
+  healthDocument,
   summarizeSchedulerFleet,
+  type FleetSectionsAndKeys,
   type HealthPageRequest,
   type SchedulerHealthExtras,
   type SchedulerHealthFleet,
+  type SchedulerHealthOptions,
 } from './scheduler-health.builder';
+import { aggregatedFleetSections, pageInstanceEntries } from './scheduler-health.aggregated';
+import { compareText } from './scheduler-health.instance';
+import { HealthReadCache } from './health-read-cache';
 import { SchedulerHealthText } from './scheduler-health.json';
-import type { SafeConnection, SchedulerHealth } from './scheduler-health.types';
+import type { InstanceHealth, SafeConnection, SchedulerHealth } from './scheduler-health.types';
 
-interface CachedHealth {
-  /** performance.now() when the read started. */
-  startedAt: number;
-  /** The fleet-wide sections; pages of instances are cut from it per request. */
-  fleet: Promise<SchedulerHealthFleet>;
-  text: Promise<SchedulerHealthText>;
-  /** The default page serialised (the common request), made on the first request for it. */
+/** One health read: the fleet-wide sections (from the aggregates) and the key-sorted keys pages are cut from. */
+interface HealthRead {
+  fleet: FleetSectionsAndKeys;
+  /** The clock when the read started: every page of it is computed at this time. */
+  now: number;
+  text: SchedulerHealthText<FleetSectionsAndKeys>;
+  /** The default page serialised (the common request), made once per read. */
   defaultJson: Promise<string> | null;
-  /** The read has succeeded. */
-  ready: boolean;
-  /** Invalidation generation the read started in. */
-  generation: number;
 }
 
-/** A document may be served while it is refreshed for up to this many cache periods. */
-const STALE_PERIODS = 10;
-
 /**
- * Reads every target's state and builds the fleet-wide part of the health
- * document once per read; a request then only cuts and serialises its page
- * of `instances[]` (the default page's text is kept with the read). Reuses
- * one read for `api.healthCacheMs` (default 1 s) and shares a read in
- * flight, so dashboards polling a 10,000-target fleet cost one read per
- * second. Once a read is older than that, the next request still gets it
- * (stale-while-revalidate, for up to 10 periods; `updatedAt` says how old)
- * while a fresh one is built in the background, so requests do not wait for
- * a rebuild. Management actions invalidate it: the next request waits for a
- * fresh read. `healthCacheMs: 0` reads every time.
+ * The health document. Its fleet-wide sections come from the per-type fleet
+ * aggregates (engine/fleet-aggregates.ts): counts cost a few Redis commands
+ * per type, and only the dead letters and breakers it lists are read as
+ * snapshots; `staleness` lists every target from plain scores, no job read.
+ * A request then reads only the targets of its page of `instances[]` (the
+ * default page is read and serialised once per read). A read is reused for
+ * `api.healthCacheMs` (default 1 s), shared while in flight, and served
+ * stale while a fresh one is built (see HealthReadCache); management actions
+ * invalidate it. The console's fleet view (fleet()) still reads every
+ * target, with a cache of its own.
  */
 @Injectable()
 export class SchedulerHealthService {
-  private cached: CachedHealth | null = null;
-  /** A background refresh in flight. */
-  private refreshing: CachedHealth | null = null;
-  private generation = 0;
+  private readonly reads: HealthReadCache<HealthRead>;
+  private readonly fullReads: HealthReadCache<SchedulerHealthFleet>;
   /**
    * Safe summaries by connection object: the engine keeps a target's
    * definition (and its connection object) until the target changes, so a
@@ -67,14 +67,23 @@ export class SchedulerHealthService {
     @Inject(ADAPTIVE_POLLING_API_CONFIG) private readonly apiConfig: ResolvedApiConfig,
     @Optional() @Inject(ADAPTIVE_POLLING_REPLICA_DIRECTORY) private readonly replicas?: ReplicaDirectory,
     @Optional() @Inject(ADAPTIVE_POLLING_PERSISTENCE_STATUS) private readonly persistence?: PersistenceStatusSource,
-  ) {}
+  ) {
+    const ttl = () => this.apiConfig.healthCacheMs;
+    this.reads = new HealthReadCache(
+      ttl,
+      () => this.read(),
+      (read) => this.defaultPageJson(read),
+    );
+    this.fullReads = new HealthReadCache(ttl, () => this.readFull());
+  }
 
   /**
    * The health document with one page of `instances[]` (default: the first
    * 500 by key); see the class comment for how old it may be.
    */
   async health(page: HealthPageRequest = DEFAULT_HEALTH_PAGE): Promise<SchedulerHealth> {
-    return schedulerHealthPage(await this.current().fleet, page);
+    const read = await this.reads.current();
+    return healthDocument(read.fleet, page, await this.pageEntries(read, page));
   }
 
   /**
@@ -83,86 +92,61 @@ export class SchedulerHealthService {
    * sections only once per read).
    */
   async healthJson(page: HealthPageRequest = DEFAULT_HEALTH_PAGE): Promise<string> {
-    const entry = this.current();
-    if (isDefaultPage(page)) return defaultPageJson(entry);
-    return (await entry.text).page(page);
+    const read = await this.reads.current();
+    if (isDefaultPage(page)) return this.defaultPageJson(read);
+    return read.text.pageWith(page, await this.pageEntries(read, page));
   }
 
-  /** The fleet-wide read the document is cut from (same cache), for views of their own (the console). */
+  /** Every target's entry and the fleet-wide sections from one full read (same cache period), for the console. */
   fleet(): Promise<SchedulerHealthFleet> {
-    return this.current().fleet;
+    return this.fullReads.current();
   }
 
-  /** Drops the cached document (after a management action): the next request reads afresh. */
+  /** Drops the cached documents (after a management action): the next request reads afresh. */
   invalidate(): void {
-    this.generation++;
-    this.cached = null;
-    this.refreshing = null;
+    this.reads.invalidate();
+    this.fullReads.invalidate();
   }
 
-  private current(): CachedHealth {
-    const ttl = this.apiConfig.healthCacheMs;
-    const now = performance.now();
-    const cached = this.cached;
-    if (cached && now - cached.startedAt < ttl) return cached;
-    if (cached?.ready && now - cached.startedAt < ttl * STALE_PERIODS) {
-      this.refreshInBackground(now);
-      return cached;
-    }
-    // Nothing usable: wait for a read (sharing a refresh already in flight).
-    const entry = this.refreshing ?? this.startRead(now);
-    this.refreshing = null;
-    this.cached = entry;
-    return entry;
+  private defaultPageJson(read: HealthRead): Promise<string> {
+    read.defaultJson ??= this.pageEntries(read, DEFAULT_HEALTH_PAGE).then((entries) => read.text.pageWith(DEFAULT_HEALTH_PAGE, entries));
+    return read.defaultJson;
   }
 
-  private refreshInBackground(now: number): void {
-    if (this.refreshing) return;
-    const entry = this.startRead(now);
-    this.refreshing = entry;
-    // Swap it in once built and serialised, so no request waits for either.
-    defaultPageJson(entry).then(
-      () => {
-        if (this.refreshing !== entry) return;
-        this.refreshing = null;
-        if (entry.generation === this.generation) this.cached = entry;
-      },
-      () => undefined,
-    );
+  /** Reads only the page's targets. */
+  private async pageEntries(read: HealthRead, page: HealthPageRequest): Promise<InstanceHealth[]> {
+    const keys = read.fleet.keys.slice(page.offset, page.offset + page.limit);
+    if (keys.length === 0) return [];
+    const snapshots = await this.host.engine.snapshotsOf(keys);
+    return pageInstanceEntries(snapshots, read.now, this.builderOptions());
   }
 
-  private startRead(now: number): CachedHealth {
-    const fleet = this.read();
-    const text = fleet.then(async (built) => {
-      // The fleet summary and the serialising are long synchronous stretches
-      // on a big fleet: let requests waiting on the event loop run in between.
-      await yieldToEventLoop();
-      return new SchedulerHealthText(built);
-    });
-    const entry: CachedHealth = { startedAt: now, fleet, text, defaultJson: null, ready: false, generation: this.generation };
-    text.then(
-      () => {
-        entry.ready = true;
-      },
-      () => {
-        // A failed read is not reused.
-        if (this.cached === entry) this.cached = null;
-        if (this.refreshing === entry) this.refreshing = null;
-      },
-    );
-    return entry;
+  private async read(): Promise<HealthRead> {
+    const { engine, config } = this.host;
+    const now = config.clock();
+    const maxIntervalMs = (type: string) => optionsForType(config.polling, type).intervals.maxMs;
+    const [defs, aggregates, lists, extras] = await Promise.all([
+      engine.listTargets(),
+      engine.fleetAggregates({ nowMs: now, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs }),
+      engine.fleetLists(DEAD_LETTER_TASK_LIMIT),
+      this.extras(),
+    ]);
+    const listed = await engine.snapshotsOf([...new Set([...lists.deadLetterHead.map((entry) => entry.key), ...lists.troubledBreakers])]);
+    const targets = inKeyOrder(defs.map((definition) => ({ key: targetKey(definition), definition })));
+    const sections = aggregatedFleetSections({ targets, aggregates, lists, listed }, now, this.builderOptions(), extras);
+    const fleet: FleetSectionsAndKeys = { sections, keys: targets.map((t) => t.key) };
+    return { fleet, now, text: new SchedulerHealthText(fleet), defaultJson: null };
   }
 
-  private async read(): Promise<SchedulerHealthFleet> {
+  private async readFull(): Promise<SchedulerHealthFleet> {
     const { engine, config } = this.host;
     const [snapshots, extras] = await Promise.all([engine.snapshots(), this.extras()]);
     await yieldToEventLoop();
-    return summarizeSchedulerFleet(
-      snapshots,
-      config.clock(),
-      { polling: config.polling, summarizeConnection: (connection) => this.summarize(connection) },
-      extras,
-    );
+    return summarizeSchedulerFleet(snapshots, config.clock(), this.builderOptions(), extras);
+  }
+
+  private builderOptions(): SchedulerHealthOptions {
+    return { polling: this.host.config.polling, summarizeConnection: (connection) => this.summarize(connection) };
   }
 
   private summarize(connection: Record<string, unknown>): SafeConnection {
@@ -189,9 +173,11 @@ export class SchedulerHealthService {
   }
 }
 
-function defaultPageJson(entry: CachedHealth): Promise<string> {
-  entry.defaultJson ??= entry.text.then((text) => text.page(DEFAULT_HEALTH_PAGE));
-  return entry.defaultJson;
+/** Code-point order of the keys (the document's order); the registry's list is usually in it already. */
+function inKeyOrder<T extends { key: string }>(entries: T[]): T[] {
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = compareText(entries[i - 1].key, entries[i].key) <= 0;
+  return sorted ? entries : [...entries].sort((a, b) => compareText(a.key, b.key));
 }
 
 function isDefaultPage(page: HealthPageRequest): boolean {
