@@ -35,7 +35,8 @@ interface HealthRead {
   /** The clock when the read started: every page of it is computed at this time. */
   now: number;
   text: SchedulerHealthText<FleetSectionsAndKeys>;
-  /** The default page serialised (the common request), made once per read. */
+  /** The default page's entries and its text (the common request), made once per read. */
+  defaultEntries: Promise<InstanceHealth[]> | null;
   defaultJson: Promise<string> | null;
 }
 
@@ -113,8 +114,14 @@ export class SchedulerHealthService {
     return read.defaultJson;
   }
 
-  /** Reads only the page's targets. */
-  private async pageEntries(read: HealthRead, page: HealthPageRequest): Promise<InstanceHealth[]> {
+  /** Reads only the page's targets (the default page once per read). */
+  private pageEntries(read: HealthRead, page: HealthPageRequest): Promise<InstanceHealth[]> {
+    if (!isDefaultPage(page)) return this.readPageEntries(read, page);
+    read.defaultEntries ??= this.readPageEntries(read, page);
+    return read.defaultEntries;
+  }
+
+  private async readPageEntries(read: HealthRead, page: HealthPageRequest): Promise<InstanceHealth[]> {
     const keys = read.fleet.keys.slice(page.offset, page.offset + page.limit);
     if (keys.length === 0) return [];
     const snapshots = await this.host.engine.snapshotsOf(keys);
@@ -135,7 +142,7 @@ export class SchedulerHealthService {
     const targets = inKeyOrder(defs.map((definition) => ({ key: targetKey(definition), definition })));
     const sections = aggregatedFleetSections({ targets, aggregates, lists, listed }, now, this.builderOptions(), extras);
     const fleet: FleetSectionsAndKeys = { sections, keys: targets.map((t) => t.key) };
-    return { fleet, now, text: new SchedulerHealthText(fleet), defaultJson: null };
+    return { fleet, now, text: new SchedulerHealthText(fleet), defaultEntries: null, defaultJson: null };
   }
 
   private async readFull(): Promise<SchedulerHealthFleet> {

@@ -87,7 +87,8 @@ export class AdaptivePollingHealthIndicator {
     const warnings: string[] = [];
     if (redis === 'up') {
       try {
-        const health = await withTimeout(this.schedulerHealth.health(), timeoutMs, 'reading the dead-letter queue');
+        // No page of instances: the count is a fleet-wide figure.
+        const health = await withTimeout(this.schedulerHealth.health({ offset: 0, limit: 0 }), timeoutMs, 'reading the dead-letter queue');
         deadLetters = health.deadLetter.count;
         if (deadLetters > maxDeadLetters) warnings.push(tooManyDeadLetters(deadLetters, maxDeadLetters));
       } catch (error) {
