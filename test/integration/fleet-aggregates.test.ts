@@ -7,6 +7,8 @@ import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../../libs/a
 import { FLEET_PARTS, type TypeAggregate } from '../../libs/adaptive-polling/src/engine/fleet-aggregates';
 import type { PollingEngine, TargetSnapshot } from '../../libs/adaptive-polling/src/engine/polling-engine';
 import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
+import { HousekeepingService } from '../../libs/adaptive-polling/src/nest/housekeeping/housekeeping.service';
+import type { HousekeepingRunEvent } from '../../libs/adaptive-polling/src/nest/housekeeping/housekeeping-task';
 import { PollingMetricsService } from '../../libs/adaptive-polling/src/nest/metrics/polling-metrics.service';
 import { aggregateGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/aggregate-gauges';
 import { snapshotGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/snapshot-gauges';
@@ -258,7 +260,7 @@ describe('fleet aggregates', () => {
     releaseHeld();
   });
 
-  it('a repair from a full read heals drift: a missed write, a ghost member, a never-built fleet', async () => {
+  it('the housekeeping repair from a full read heals drift: a missed write, a ghost member; a never-built fleet is built at start', async () => {
     const recorder = new PollRecorder();
     const app = await start(recorder);
     const { engine } = app;
@@ -273,7 +275,12 @@ describe('fleet aggregates', () => {
     const drifted = await engine.fleetAggregates({ nowMs, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs: () => 7_200_000 });
     expect(drifted[0].statuses).toMatchObject({ polling: 2, dead_lettered: 1 });
 
-    expect(await engine.repairFleetAggregates()).toBe(1);
+    // The housekeeping task repairs, under its lock.
+    const housekeeping = app.app.get(HousekeepingService);
+    const runs: HousekeepingRunEvent[] = [];
+    housekeeping.events.on('run', (event) => runs.push(event));
+    expect(await housekeeping.runNow('fleet-aggregates')).toBe('ran');
+    expect(runs.at(-1)?.result).toEqual({ membersRemoved: 1 });
     const repaired = await aggregatesEqualRecount(app);
     expect(repaired[0].statuses).toMatchObject({ polling: 3, dead_lettered: 0 });
 
