@@ -25,9 +25,9 @@ import { storedTimeMs } from './job-state-codec';
  * What can still drift: a process that dies between the job's commit and
  * the aggregate write (or whose aggregate write fails) leaves the target's
  * previous figures until its next run. `repair()` rewrites every target from
- * a full read; the janitor runs it at a low rate under its housekeeping lock,
- * and the engine at start when the aggregates were never built (a flush, an
- * upgrade).
+ * a full read; the `fleet-aggregates` housekeeping task runs it at a low rate
+ * under its lock, and the engine at start when the aggregates were never
+ * built (a flush, an upgrade).
  *
  * The aggregate keys are engine keys (engineKeys()), never touched in the
  * same script as BullMQ's job keys: they may live in other cluster slots.
@@ -155,7 +155,7 @@ export interface StalenessBuckets {
 export interface FleetAggregateRead {
   nowMs: EpochMs;
   dueWindowMs: number;
-  /** Which types to read; types with no target are left out. */
+  /** A type's max interval (the staleness buckets' unit). Types with no target are left out of a read. */
   maxIntervalMs(type: string): number;
 }
 

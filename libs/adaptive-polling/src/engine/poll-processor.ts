@@ -347,7 +347,7 @@ export class PollProcessor {
     }
     if (written) {
       // Beside the job, not in its script (other cluster slots). A failure or a crash right here
-      // leaves the old figures until the next run or the janitor's repair (fleet-aggregates.ts).
+      // leaves the old figures until the next run or the housekeeping repair (fleet-aggregates.ts).
       if (progress.def) await this.deps.aggregates.record(progress.def, state, verdict.now).catch(() => undefined);
       for (const send of verdict.events) send();
       if (failure) this.report(job, progress, failure.stage, failure.error);
