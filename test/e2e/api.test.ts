@@ -223,7 +223,10 @@ describe('GET /api/monitoring/scheduler/health', () => {
     expect(health.enabled).toBe(true);
     const keys = ['scripted::alpha', 'scripted::mike', 'scripted::zulu'];
     expect(health.instances.map((i) => i.key)).toEqual(keys);
-    expect(health.staleness.map((s) => s.key)).toEqual(keys);
+    // Stalest first (never succeeded, then the oldest success), every target of a fleet this small.
+    expect(health.staleness.map((s) => s.key).sort()).toEqual(keys);
+    const scores = health.staleness.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
     // the queue holds only zulu: alpha is paused, mike is parked
     expect(health.queue.depth).toBe(1);
@@ -313,7 +316,7 @@ describe('GET /api/monitoring/scheduler/health', () => {
     const middle = await get('?offset=1&limit=2');
     expect(middle.page).toEqual({ offset: 1, limit: 2, total: 5 });
     expect(middle.instances.map((i) => i.key)).toEqual(sorted.slice(1, 3));
-    expect(middle.staleness.map((s) => s.key)).toEqual(sorted);
+    expect(middle.staleness.map((s) => s.key).sort()).toEqual(sorted);
     expect(middle.queue.depth).toBe(whole.queue.depth);
 
     const last = await get('?offset=4&limit=100000');

@@ -13,7 +13,11 @@ import { PollingMetricsService } from '../../libs/adaptive-polling/src/nest/metr
 import { aggregateGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/aggregate-gauges';
 import { snapshotGaugeValues } from '../../libs/adaptive-polling/src/nest/metrics/snapshot-gauges';
 import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
-import { FULL_HEALTH_PAGE, buildSchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.builder';
+import {
+  FULL_HEALTH_PAGE,
+  STALENESS_LIST_LIMIT,
+  buildSchedulerHealth,
+} from '../../libs/adaptive-polling/src/nest/api/scheduler-health.builder';
 import type { SchedulerHealth } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.types';
 import { eventually } from '../support/events';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
@@ -325,8 +329,13 @@ describe('fleet aggregates', () => {
     const healthReads = (await hgets()) - beforeHealth;
     expect(doc.instances.map((i) => i.instance)).toEqual(targets.slice(100, 110).map((t) => t.name));
     expect(doc.page.total).toBe(300);
-    expect(doc.staleness).toHaveLength(300);
+    // The staleness list is the stalest STALENESS_LIST_LIMIT, the ones a full read would list, each read as a job.
+    expect(doc.staleness).toHaveLength(STALENESS_LIST_LIMIT);
+    const built = buildSchedulerHealth(await app.engine.snapshots(), Date.now(), {
+      polling: app.app.get(PollingEngineHost).config.polling,
+    });
+    expect(doc.staleness.map((s) => s.key)).toEqual(built.staleness.map((s) => s.key));
     expect(doc.queue.depth).toBe(300);
-    expect(healthReads).toBeLessThan(30);
+    expect(healthReads).toBeLessThanOrEqual(10 + STALENESS_LIST_LIMIT + 5);
   });
 });

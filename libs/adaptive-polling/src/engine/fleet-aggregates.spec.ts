@@ -18,9 +18,9 @@ function partsOf(paused: boolean, s: TargetPollState | null): Record<string, num
 }
 
 describe('scoresOf', () => {
-  it('puts a never-polled target in its status set only (stamped), a paused one under paused', () => {
-    expect(partsOf(false, null)).toEqual({ 'status:polling': STAMP });
-    expect(partsOf(true, null)).toEqual({ 'status:paused': STAMP });
+  it('puts a never-polled target in its status set (stamped) and first among the stalest (success 0), a paused one under paused', () => {
+    expect(partsOf(false, null)).toEqual({ 'status:polling': STAMP, success: 0 });
+    expect(partsOf(true, null)).toEqual({ 'status:paused': STAMP, 'paused-success': 0 });
   });
 
   it('a healthy target: queued by its next run (rounded up as the job stores it), by its last success', () => {
@@ -36,7 +36,7 @@ describe('scoresOf', () => {
     });
   });
 
-  it('an open breaker, a dead letter and a last error each have their set; a dead letter is never queued', () => {
+  it('an open breaker and a dead letter each have their set; a dead letter is never queued', () => {
     const open = state({
       nextRunAtMs: NOW + 1000,
       consecutiveFailures: 3,
@@ -48,7 +48,7 @@ describe('scoresOf', () => {
       next: NOW + 1000,
       breaker: 3,
       'breaker-open': NOW + 1000,
-      'last-error': NOW - 1,
+      success: 0,
     });
     const dead = state({
       nextRunAtMs: NOW + 60_000,
@@ -61,7 +61,7 @@ describe('scoresOf', () => {
         parkedCount: 1,
       },
     });
-    expect(partsOf(false, dead)).toEqual({ 'status:dead_lettered': STAMP, dead: NOW + 60_000 });
-    expect(partsOf(true, dead)).toEqual({ 'status:paused': STAMP, dead: NOW + 60_000 });
+    expect(partsOf(false, dead)).toEqual({ 'status:dead_lettered': STAMP, dead: NOW + 60_000, success: 0 });
+    expect(partsOf(true, dead)).toEqual({ 'status:paused': STAMP, dead: NOW + 60_000, 'paused-success': 0 });
   });
 });

@@ -38,9 +38,9 @@ export const FLEET_PARTS = [
   ...TARGET_STATUSES.map((status) => `status:${status}`),
   /** Queued targets (will poll), by next run. */
   'next',
-  /** Targets not paused that have succeeded, by last success. */
+  /** Targets not paused, by last success (0: never succeeded): the stalest first. */
   'success',
-  /** Paused targets that have succeeded, by last success. */
+  /** Paused targets, by last success (0: never succeeded). */
   'paused-success',
   /** Dead-lettered targets (paused ones too), by retry time. */
   'dead',
@@ -50,8 +50,6 @@ export const FLEET_PARTS = [
   'breaker-open',
   /** Half-open breakers. */
   'breaker-half-open',
-  /** Targets with a last error, by its time (the health API's staleness list shows it). */
-  'last-error',
 ] as const;
 type FleetPart = (typeof FLEET_PARTS)[number];
 const PART_INDEX = new Map<FleetPart, number>(FLEET_PARTS.map((part, i) => [part, i]));
@@ -94,6 +92,9 @@ const WRITE_SCRIPT_SHA = createHash('sha1').update(WRITE_SCRIPT).digest('hex');
 /** Targets per script call in a repair: each call holds Redis for well under a millisecond. */
 const REPAIR_CHUNK = 200;
 
+/** The success sets' score of a target that never succeeded: it sorts first, as the stalest. */
+const NEVER_SUCCEEDED = 0;
+
 /** What one target's state contributes; null = not in that structure. */
 export function scoresOf(paused: boolean, state: TargetPollState | null, stamp: EpochMs): Array<number | null> {
   const scores = new Array<number | null>(FLEET_PARTS.length).fill(null);
@@ -105,13 +106,12 @@ export function scoresOf(paused: boolean, state: TargetPollState | null, stamp: 
   // The health API's queue rule; a target with an aggregate write has its job.
   if (isQueued(true, paused, state) && state?.nextRunAtMs != null) set('next', storedTimeMs(state.nextRunAtMs));
   const lastSuccess = state?.lastSuccessAtMs ?? null;
-  if (lastSuccess !== null) set(paused ? 'paused-success' : 'success', storedTimeMs(lastSuccess));
+  set(paused ? 'paused-success' : 'success', lastSuccess === null ? NEVER_SUCCEEDED : storedTimeMs(lastSuccess));
   if (state?.deadLetter) set('dead', storedTimeMs(state.deadLetter.retryAtMs));
   const breaker = state?.breaker;
   if (breaker && isBreakerTroubled(breaker)) set('breaker', Math.max(0, breaker.failures));
   if (breaker?.state === 'open') set('breaker-open', breaker.retryAtMs === null ? 0 : storedTimeMs(breaker.retryAtMs));
   if (breaker?.state === 'half_open') set('breaker-half-open', 0);
-  if (state?.lastError) set('last-error', storedTimeMs(state.lastError.atMs));
   return scores;
 }
 
@@ -165,9 +165,8 @@ export interface FleetLists {
   deadLetterHead: Array<{ key: string; retryAtMs: EpochMs }>;
   /** Targets whose breaker is not closed or has failures. */
   troubledBreakers: string[];
-  /** Last success and last error time of every target that has one. */
-  lastSuccessAtMs: Map<string, EpochMs>;
-  lastErrorAtMs: Map<string, EpochMs>;
+  /** Per type the targets with the oldest last success (null: never succeeded), paused and not. */
+  stalest: Array<{ key: string; type: string; lastSuccessAtMs: EpochMs | null }>;
 }
 
 /** Keys of the running jobs' lists, for the due-soon figure (running jobs are not due). */
@@ -257,7 +256,7 @@ export class FleetAggregates {
       pipeline.zcard(key('breaker'));
       pipeline.zrevrange(key('breaker'), 0, 0, 'WITHSCORES');
       pipeline.zrevrange(key('breaker-open'), 0, 0, 'WITHSCORES');
-      pipeline.zrange(key('success'), 0, 0, 'WITHSCORES');
+      pipeline.zrangebyscore(key('success'), `(${NEVER_SUCCEEDED}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
       pipeline.zrevrange(key('success'), 0, 0, 'WITHSCORES');
       pipeline.zrevrange(key('paused-success'), 0, 0, 'WITHSCORES');
       pipeline.zcount(key('success'), `(${read.nowMs - maxMs / 2}`, '+inf');
@@ -279,8 +278,8 @@ export class FleetAggregates {
       const maxBreakerFailures = topScore(next()) ?? 0;
       const latestOpenRetryAtMs = topScore(next());
       const oldestSuccessAtMs = topScore(next());
-      const latestActive = topScore(next());
-      const latestPaused = topScore(next());
+      const latestActive = successTime(topScore(next()));
+      const latestPaused = successTime(topScore(next()));
       const underHalf = Number(next());
       const underOne = Number(next());
       if (targets === 0) continue;
@@ -308,30 +307,31 @@ export class FleetAggregates {
   }
 
   /**
-   * The lists behind the health API's fleet sections: the soonest dead letters
-   * and the troubled breakers (both short in a healthy fleet), and every
-   * target's last success and last error time (plain scores, no job read).
+   * The lists behind the health API's fleet sections, none of them a read of
+   * every target: the soonest dead letters and the troubled breakers (both
+   * short in a healthy fleet), and per type the `stalestLimit` targets with
+   * the oldest last success (never succeeded first), paused and not; the
+   * caller merges the types' candidates by staleness score.
    */
-  async lists(deadLimit: number): Promise<FleetLists> {
+  async lists(deadLimit: number, stalestLimit: number): Promise<FleetLists> {
     const types = await this.redis.smembers(this.keys.fleetTypes);
-    const lists: FleetLists = { deadLetterHead: [], troubledBreakers: [], lastSuccessAtMs: new Map(), lastErrorAtMs: new Map() };
+    const lists: FleetLists = { deadLetterHead: [], troubledBreakers: [], stalest: [] };
     if (types.length === 0) return lists;
     const pipeline = this.redis.pipeline();
     for (const type of types) {
       pipeline.zrange(this.keys.fleet(type, 'dead'), 0, deadLimit - 1, 'WITHSCORES');
       pipeline.zrange(this.keys.fleet(type, 'breaker'), 0, -1);
-      pipeline.zrange(this.keys.fleet(type, 'success'), 0, -1, 'WITHSCORES');
-      pipeline.zrange(this.keys.fleet(type, 'paused-success'), 0, -1, 'WITHSCORES');
-      pipeline.zrange(this.keys.fleet(type, 'last-error'), 0, -1, 'WITHSCORES');
+      pipeline.zrange(this.keys.fleet(type, 'success'), 0, stalestLimit - 1, 'WITHSCORES');
+      pipeline.zrange(this.keys.fleet(type, 'paused-success'), 0, stalestLimit - 1, 'WITHSCORES');
     }
     const replies = execReplies(await pipeline.exec()) as string[][];
     for (let t = 0; t < types.length; t++) {
-      const [dead, breakers, success, pausedSuccess, lastError] = replies.slice(5 * t, 5 * t + 5);
+      const [dead, breakers, success, pausedSuccess] = replies.slice(4 * t, 4 * t + 4);
       for (let i = 0; i < dead.length; i += 2) lists.deadLetterHead.push({ key: dead[i], retryAtMs: Number(dead[i + 1]) });
       lists.troubledBreakers.push(...breakers);
       for (const pairs of [success, pausedSuccess])
-        for (let i = 0; i < pairs.length; i += 2) lists.lastSuccessAtMs.set(pairs[i], Number(pairs[i + 1]));
-      for (let i = 0; i < lastError.length; i += 2) lists.lastErrorAtMs.set(lastError[i], Number(lastError[i + 1]));
+        for (let i = 0; i < pairs.length; i += 2)
+          lists.stalest.push({ key: pairs[i], type: types[t], lastSuccessAtMs: successTime(Number(pairs[i + 1])) });
     }
     return lists;
   }
@@ -400,4 +400,9 @@ function execReplies(results: Array<[Error | null, unknown]> | null): unknown[] 
     if (error) throw error;
     return reply;
   });
+}
+
+/** A success set's score as a time (null: never succeeded, or no member). */
+function successTime(score: number | null): EpochMs | null {
+  return score === null || score === NEVER_SUCCEEDED ? null : score;
 }

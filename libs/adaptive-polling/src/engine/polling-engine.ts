@@ -352,8 +352,8 @@ export class PollingEngine {
   }
 
   /** The health API's target lists from the aggregates (see FleetAggregates.lists). */
-  fleetLists(deadLimit: number): Promise<FleetLists> {
-    return this.aggregates.lists(deadLimit);
+  fleetLists(deadLimit: number, stalestLimit: number): Promise<FleetLists> {
+    return this.aggregates.lists(deadLimit, stalestLimit);
   }
 
   /** The snapshots of these targets only (a page), in the order given; keys not in the registry are left out. */

@@ -8,10 +8,12 @@ import { createIsoFormatter } from './iso-time';
 import { safeConnectionSummary } from './safe-connection';
 import {
   DEAD_LETTER_TASK_LIMIT,
+  STALENESS_LIST_LIMIT,
   addExtraSections,
   breakerEntryOf,
   deadLetterTaskOf,
   soonestDeadLetters,
+  stalestFirst,
   type DeadLetterTaskEntry,
   type FleetHealthSections,
   type SchedulerHealthExtras,
@@ -26,15 +28,15 @@ export interface AggregatedFleetInput {
   targets: ReadonlyArray<{ key: string; definition: TargetDefinition }>;
   aggregates: readonly TypeAggregate[];
   lists: FleetLists;
-  /** Snapshots of `lists.deadLetterHead` and `lists.troubledBreakers` (read fresh: they are few). */
+  /** Snapshots of `lists.deadLetterHead`, `lists.troubledBreakers` and `stalestKeys(lists)` (read fresh: they are few). */
   listed: readonly TargetSnapshot[];
 }
 
 /**
  * The health document's fleet-wide sections from the fleet aggregates: the
  * same figures summarizeSchedulerFleet counts from every snapshot, with
- * only the listed dead letters and breakers read as snapshots. `staleness`
- * still has one entry per target (SPEC 5), made from plain scores, not jobs.
+ * only the listed dead letters, breakers and stalest targets read as
+ * snapshots.
  */
 export function aggregatedFleetSections(
   input: AggregatedFleetInput,
@@ -73,17 +75,20 @@ export function aggregatedFleetSections(
   }
   breakers.sort((a, b) => compareText(a.key, b.key));
 
-  const staleness: StalenessHealth[] = input.targets.map(({ key, definition }) => {
-    const lastSuccessAtMs = input.lists.lastSuccessAtMs.get(key) ?? null;
-    return {
-      instance: definition.name,
-      type: definition.type,
+  const stalest = new Set(stalestKeys(input.lists, now, options));
+  const staleness: StalenessHealth[] = [];
+  for (const snap of input.listed) {
+    const key = targetKey(snap.definition);
+    if (!stalest.delete(key)) continue;
+    staleness.push({
+      instance: snap.definition.name,
+      type: snap.definition.type,
       key,
-      score: stalenessScore(lastSuccessAtMs, now, maxMs(definition.type)),
-      lastSuccess: iso(lastSuccessAtMs),
-      lastError: iso(input.lists.lastErrorAtMs.get(key)),
-    };
-  });
+      score: stalenessScore(snap.state?.lastSuccessAtMs ?? null, now, maxMs(snap.definition.type)),
+      lastSuccess: iso(snap.state?.lastSuccessAtMs),
+      lastError: iso(snap.state?.lastError?.atMs),
+    });
+  }
 
   const sections: FleetHealthSections = {
     updatedAt: new Date(now).toISOString(),
@@ -91,10 +96,27 @@ export function aggregatedFleetSections(
     queue: { depth, dueWithinSeconds: dueSoon, perType },
     deadLetter: { count: deadCount, tasks: soonestDeadLetters(deadTasks, taskLimit) },
     breakers,
-    staleness,
+    staleness: stalestFirst(staleness, options.stalenessLimit ?? STALENESS_LIST_LIMIT),
   };
   addExtraSections(sections, extras, iso);
   return sections;
+}
+
+/**
+ * Keys of the fleet's stalest targets from the types' candidates (each type's
+ * oldest successes), in the staleness list's order, at most its limit: the
+ * only targets the list needs read.
+ */
+export function stalestKeys(lists: FleetLists, now: number, options: SchedulerHealthOptions): string[] {
+  const maxMs = maxIntervalOf(options);
+  const limit = options.stalenessLimit ?? STALENESS_LIST_LIMIT;
+  const ranked = lists.stalest.map((c) => ({
+    key: c.key,
+    score: stalenessScore(c.lastSuccessAtMs, now, maxMs(c.type)),
+    lastSuccessAtMs: c.lastSuccessAtMs ?? -Infinity,
+  }));
+  ranked.sort((a, b) => b.score - a.score || a.lastSuccessAtMs - b.lastSuccessAtMs || compareText(a.key, b.key));
+  return ranked.slice(0, limit).map((c) => c.key);
 }
 
 /** The `instances[]` entries of one page's snapshots (in the order given). */

@@ -25,6 +25,8 @@ export { compareText, stalenessScore } from './scheduler-health.instance';
 export { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
 /** Dead-letter entries listed in full. */
 export const DEAD_LETTER_TASK_LIMIT = 25;
+/** `staleness` lists the stalest targets up to this many, not the whole fleet (which would grow the document with it). */
+export const STALENESS_LIST_LIMIT = 100;
 /** `instances[]` entries a request gets unless it asks for another `limit`. */
 export const DEFAULT_HEALTH_PAGE_LIMIT = 500;
 /** The largest `limit` accepted: enough for the whole fleet in one response. */
@@ -39,6 +41,7 @@ export interface SchedulerHealthOptions {
   polling: ResolvedPollingOptions;
   dueWindowMs?: number;
   deadLetterTaskLimit?: number;
+  stalenessLimit?: number;
   /** How a connection is shown (default `safeConnectionSummary`; a caller may memoise it). */
   summarizeConnection?: (connection: Record<string, unknown>) => SafeConnection;
 }
@@ -186,7 +189,7 @@ export function summarizeSchedulerFleet(
     queue: { depth, dueWithinSeconds: dueSoon, perType },
     deadLetter: { count: deadTasks.length, tasks: soonestDeadLetters(deadTasks, taskLimit) },
     breakers,
-    staleness,
+    staleness: stalestFirst(staleness, options.stalenessLimit ?? STALENESS_LIST_LIMIT),
   };
   addExtraSections(sections, extras, iso);
   return {
@@ -220,6 +223,23 @@ export function deadLetterTaskOf(snap: TargetSnapshot, key: string, now: number,
 }
 
 /** The first `limit` dead letters, soonest retry first (then by key). */
+/**
+ * The staleness list's order and cut: the highest score first, then the
+ * oldest last success (never succeeded first), then by key.
+ */
+export function stalestFirst(entries: StalenessHealth[], limit: number): StalenessHealth[] {
+  entries.sort((a, b) => b.score - a.score || compareOptionalTime(a.lastSuccess, b.lastSuccess) || compareText(a.key, b.key));
+  return entries.length > limit ? entries.slice(0, limit) : entries;
+}
+
+/** ISO times in time order, null (never) first. */
+function compareOptionalTime(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
 export function soonestDeadLetters(entries: DeadLetterTaskEntry[], limit: number): DeadLetterTaskHealth[] {
   entries.sort((a, b) => a.retryAtMs - b.retryAtMs || compareText(a.key, b.key));
   return entries.slice(0, limit).map(({ retryAtMs: _retryAtMs, ...task }) => task);

@@ -18,7 +18,7 @@ export class SchedulerHealthController {
   @ApiOperation({
     summary: 'Scheduler health',
     description:
-      'Queue depth and due-soon count, dead-letter entries, breakers, staleness (all over the whole fleet) and ' +
+      'Queue depth and due-soon count, dead-letter entries, breakers (all over the whole fleet), the 100 stalest targets and ' +
       'one page of the instances sorted by key (type::name: poll status, breaker, dead-letter entry, warnings, ' +
       'current interval, next run); `page` says which (offset, limit, total). Absent times are null; arrays are ' +
       'sorted; connection secrets are never included. Reused for up to api.healthCacheMs (default 1 s).',

@@ -188,7 +188,10 @@ export class SchedulerHealthDto implements SchedulerHealth {
   @ApiProperty({ type: DeadLetterHealthDto }) deadLetter!: DeadLetterHealthDto;
   @ApiProperty({ type: [BreakerHealthDto], description: 'Breakers not closed or with failures, by key' })
   breakers!: BreakerHealthDto[];
-  @ApiProperty({ type: [StalenessHealthDto], description: 'Every target, by key' })
+  @ApiProperty({
+    type: [StalenessHealthDto],
+    description: 'The stalest targets (at most 100): highest score first, then the oldest last success, then by key',
+  })
   staleness!: StalenessHealthDto[];
   @ApiProperty({ type: [InstanceHealthDto], description: 'One page of the targets, by key (see page)' })
   instances!: InstanceHealthDto[];

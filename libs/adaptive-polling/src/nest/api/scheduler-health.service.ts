@@ -14,6 +14,7 @@ import { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
 import { targetKey } from '../../core/target';
 import {
   DEAD_LETTER_TASK_LIMIT,
+  STALENESS_LIST_LIMIT,
   DEFAULT_HEALTH_PAGE,
   healthDocument,
   summarizeSchedulerFleet,
@@ -23,7 +24,7 @@ import {
   type SchedulerHealthFleet,
   type SchedulerHealthOptions,
 } from './scheduler-health.builder';
-import { aggregatedFleetSections, pageInstanceEntries } from './scheduler-health.aggregated';
+import { aggregatedFleetSections, pageInstanceEntries, stalestKeys } from './scheduler-health.aggregated';
 import { compareText } from './scheduler-health.instance';
 import { HealthReadCache } from './health-read-cache';
 import { SchedulerHealthText } from './scheduler-health.json';
@@ -44,7 +45,8 @@ interface HealthRead {
  * The health document. Its fleet-wide sections come from the per-type fleet
  * aggregates (engine/fleet-aggregates.ts): counts cost a few Redis commands
  * per type, and only the dead letters and breakers it lists are read as
- * snapshots; `staleness` lists every target from plain scores, no job read.
+ * snapshots, as are the stalest targets `staleness` lists (at most
+ * STALENESS_LIST_LIMIT, from each type's oldest successes).
  * A request then reads only the targets of its page of `instances[]` (the
  * default page is read and serialised once per read). A read is reused for
  * `api.healthCacheMs` (default 1 s), shared while in flight, and served
@@ -135,10 +137,15 @@ export class SchedulerHealthService {
     const [defs, aggregates, lists, extras] = await Promise.all([
       engine.listTargets(),
       engine.fleetAggregates({ nowMs: now, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs }),
-      engine.fleetLists(DEAD_LETTER_TASK_LIMIT),
+      engine.fleetLists(DEAD_LETTER_TASK_LIMIT, STALENESS_LIST_LIMIT),
       this.extras(),
     ]);
-    const listed = await engine.snapshotsOf([...new Set([...lists.deadLetterHead.map((entry) => entry.key), ...lists.troubledBreakers])]);
+    const listedKeys = [
+      ...lists.deadLetterHead.map((entry) => entry.key),
+      ...lists.troubledBreakers,
+      ...stalestKeys(lists, now, this.builderOptions()),
+    ];
+    const listed = await engine.snapshotsOf([...new Set(listedKeys)]);
     const targets = inKeyOrder(defs.map((definition) => ({ key: targetKey(definition), definition })));
     const sections = aggregatedFleetSections({ targets, aggregates, lists, listed }, now, this.builderOptions(), extras);
     const fleet: FleetSectionsAndKeys = { sections, keys: targets.map((t) => t.key) };

@@ -16,7 +16,7 @@ export interface SchedulerHealth {
   deadLetter: DeadLetterHealth;
   /** Breakers that are not closed or have counted failures. */
   breakers: BreakerHealth[];
-  /** Every target's staleness. */
+  /** The stalest targets (STALENESS_LIST_LIMIT), stalest first. */
   staleness: StalenessHealth[];
   /** The page of the fleet's instances (by key) this document carries: see `page`. */
   instances: InstanceHealth[];
