@@ -11,6 +11,7 @@ import {
   isoOrNull,
   MAX_HEALTH_PAGE_LIMIT,
   schedulerHealthPage,
+  STALENESS_LIST_LIMIT,
   summarizeSchedulerFleet,
 } from './scheduler-health.builder';
 import { SchedulerHealthText } from './scheduler-health.json';
@@ -54,6 +55,20 @@ function parked(retryAtMs: number, failures = 5): TargetPollState {
 }
 
 describe('buildSchedulerHealth', () => {
+  it('lists the stalest targets only: highest score first, then the oldest success (never first), then by key', () => {
+    // 150 targets: 2 never succeeded, the rest succeeded i seconds ago (pve's max interval is far longer).
+    const snaps = Array.from({ length: 148 }, (_, i) =>
+      snap({ name: `n${String(i).padStart(3, '0')}` }, state({ lastSuccessAtMs: NOW - (i + 1) * 1000 })),
+    );
+    snaps.push(snap({ name: 'never-b' }, null), snap({ name: 'never-a' }, state({ lastSuccessAtMs: null })));
+    const { staleness } = buildSchedulerHealth(snaps, NOW, options);
+    expect(staleness).toHaveLength(STALENESS_LIST_LIMIT);
+    expect(staleness.slice(0, 3).map((s) => s.key)).toEqual(['pve::never-a', 'pve::never-b', 'pve::n147']);
+    expect(staleness.at(-1)!.key).toBe(`pve::n${String(148 - (STALENESS_LIST_LIMIT - 2)).padStart(3, '0')}`);
+    const scores = staleness.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
   it('gives an empty fleet empty collections, not nulls', () => {
     const health = buildSchedulerHealth([], NOW, options);
     expect(health).toEqual({
