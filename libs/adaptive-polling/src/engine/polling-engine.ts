@@ -111,6 +111,7 @@ export class PollingEngine {
   private readonly watches = new Map<string, Promise<void>>();
   /** listTargets() in key order, kept until the registry's local copy changes. */
   private sortedTargets: { revision: number; defs: TargetDefinition[] } | null = null;
+  private orderedKeys: { revision: number; keys: readonly string[] } | null = null;
   private readonly definitionKeys = new WeakMap<TargetDefinition, DefinitionKeys>();
   /** The state last decoded from each job's data (see decodeState). */
   private readonly decodedStates = new Map<string, { raw: string; state: TargetPollState | null }>();
@@ -309,6 +310,22 @@ export class PollingEngine {
       this.sortedTargets = { revision, defs };
     }
     return [...this.sortedTargets.defs];
+  }
+
+  /**
+   * Every target's key in code-unit order (the health document's), built once
+   * per registry change and shared by every caller: a health read of a large
+   * fleet needs the keys only, not a copy of every definition.
+   */
+  async targetKeysInOrder(): Promise<readonly string[]> {
+    await this.targets.refresh();
+    const revision = this.targets.revision;
+    if (this.orderedKeys?.revision !== revision) {
+      const keys = this.targets.list().map((def) => this.keysOf(def).key);
+      keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.orderedKeys = { revision, keys };
+    }
+    return this.orderedKeys.keys;
   }
 
   // -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { stalenessScore } from '../../core/schedule-rules';
 import { optionsForType } from '../../core/options';
-import { targetKey, type TargetDefinition } from '../../core/target';
+import { targetKey } from '../../core/target';
 import type { TypePollingOptions } from '../../core/types';
 import type { FleetLists, TypeAggregate } from '../../engine/fleet-aggregates';
 import type { TargetSnapshot } from '../../engine/polling-engine';
@@ -24,8 +24,6 @@ import type { BreakerHealth, InstanceHealth, StalenessHealth } from './scheduler
 
 /** What a health read gathers without reading every target's job. */
 export interface AggregatedFleetInput {
-  /** Every target, in key order, with its key. */
-  targets: ReadonlyArray<{ key: string; definition: TargetDefinition }>;
   aggregates: readonly TypeAggregate[];
   lists: FleetLists;
   /** Snapshots of `lists.deadLetterHead`, `lists.troubledBreakers` and `stalestKeys(lists)` (read fresh: they are few). */

@@ -11,7 +11,6 @@ import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from './api-confi
 import { safeConnectionSummary } from './safe-connection';
 import { optionsForType } from '../../core/options';
 import { DUE_SOON_WINDOW_MS } from '../../core/schedule-rules';
-import { targetKey } from '../../core/target';
 import {
   DEAD_LETTER_TASK_LIMIT,
   STALENESS_LIST_LIMIT,
@@ -25,7 +24,6 @@ import {
   type SchedulerHealthOptions,
 } from './scheduler-health.builder';
 import { aggregatedFleetSections, pageInstanceEntries, stalestKeys } from './scheduler-health.aggregated';
-import { compareText } from './scheduler-health.instance';
 import { HealthReadCache } from './health-read-cache';
 import { SchedulerHealthText } from './scheduler-health.json';
 import type { InstanceHealth, SafeConnection, SchedulerHealth } from './scheduler-health.types';
@@ -134,8 +132,8 @@ export class SchedulerHealthService {
     const { engine, config } = this.host;
     const now = config.clock();
     const maxIntervalMs = (type: string) => optionsForType(config.polling, type).intervals.maxMs;
-    const [defs, aggregates, lists, extras] = await Promise.all([
-      engine.listTargets(),
+    const [keys, aggregates, lists, extras] = await Promise.all([
+      engine.targetKeysInOrder(),
       engine.fleetAggregates({ nowMs: now, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs }),
       engine.fleetLists(DEAD_LETTER_TASK_LIMIT, STALENESS_LIST_LIMIT),
       this.extras(),
@@ -146,9 +144,8 @@ export class SchedulerHealthService {
       ...stalestKeys(lists, now, this.builderOptions()),
     ];
     const listed = await engine.snapshotsOf([...new Set(listedKeys)]);
-    const targets = inKeyOrder(defs.map((definition) => ({ key: targetKey(definition), definition })));
-    const sections = aggregatedFleetSections({ targets, aggregates, lists, listed }, now, this.builderOptions(), extras);
-    const fleet: FleetSectionsAndKeys = { sections, keys: targets.map((t) => t.key) };
+    const sections = aggregatedFleetSections({ aggregates, lists, listed }, now, this.builderOptions(), extras);
+    const fleet: FleetSectionsAndKeys = { sections, keys };
     return { fleet, now, text: new SchedulerHealthText(fleet), defaultEntries: null, defaultJson: null };
   }
 
@@ -185,13 +182,6 @@ export class SchedulerHealthService {
     if (this.persistence) extras.persistence = this.persistence.status();
     return extras;
   }
-}
-
-/** Code-point order of the keys (the document's order); the registry's list is usually in it already. */
-function inKeyOrder<T extends { key: string }>(entries: T[]): T[] {
-  let sorted = true;
-  for (let i = 1; i < entries.length && sorted; i++) sorted = compareText(entries[i - 1].key, entries[i].key) <= 0;
-  return sorted ? entries : [...entries].sort((a, b) => compareText(a.key, b.key));
 }
 
 function isDefaultPage(page: HealthPageRequest): boolean {
