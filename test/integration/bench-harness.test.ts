@@ -58,6 +58,7 @@ describe('bench harness', () => {
         'metricsP95Ms',
         'metricsSeries',
         'latenessP99Ms',
+        'latenessP99MsRedisHz100',
       ]) {
         expect(typeof figures[name], `${key}.${name}`).toBe('number');
       }
