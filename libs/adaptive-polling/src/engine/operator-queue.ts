@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { EngineKeys } from './engine-keys';
 import { PROGRESS_FIELD } from './bullmq-internals';
 
@@ -71,7 +71,7 @@ export function hasPendingActionsMark(progress: unknown): boolean {
  */
 export class OperatorQueue {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: EngineKeys,
   ) {}
 

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
 import { optionsForType } from '../core/options';
@@ -17,16 +16,18 @@ import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
-import { pollQueueOptions } from './poll-queue-options';
+import { pollQueueName, pollQueueOptions } from './poll-queue-options';
 import { encodeQueuedAction } from './queued-action';
 import {
   SHUTDOWN_REDIS_BOUND_MS,
   closeRedis,
+  isClusterInput,
   isRedisReady,
   logUnlessOutage,
   openRedis,
   withinBound,
   type OwnedRedis,
+  type RedisClient,
   type RedisConnectionInput,
 } from './redis-connection';
 import { TargetStore } from './target-store';
@@ -97,6 +98,8 @@ const BACKLOG_REFRESH_MS = 2_000;
 export class PollingEngine {
   readonly events = new EngineEvents();
   readonly keys: EngineKeys;
+  /** The BullMQ queue's name: the configured one, hash-tagged on a Redis Cluster. */
+  readonly queueName: string;
   private readonly shutdown = new AbortController();
   private commandRedis!: OwnedRedis;
   private queue!: Queue<PollJobData>;
@@ -117,10 +120,11 @@ export class PollingEngine {
   private started = false;
 
   constructor(private readonly config: PollingEngineConfig) {
-    this.keys = engineKeys(config.prefix, config.queueName);
+    this.queueName = pollQueueName(config.prefix, config.queueName, isClusterInput(config.connection));
+    this.keys = engineKeys(config.prefix, this.queueName);
   }
 
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.commandRedis.client;
   }
 
@@ -151,7 +155,7 @@ export class PollingEngine {
     this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands', config.logger);
     this.targets = new TargetStore(this.redis, this.keys);
     this.operatorQueue = new OperatorQueue(this.redis, this.keys);
-    this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
+    this.queue = new Queue<PollJobData>(this.queueName, pollQueueOptions(this.redis, config.prefix));
     this.queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
     this.staticTargets = staticTargets;
 
@@ -377,7 +381,7 @@ export class PollingEngine {
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
     this.workerRedis = workerConnection;
-    this.worker = new Worker<PollJobData>(config.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
+    this.worker = new Worker<PollJobData>(this.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
       connection: workerConnection.client,
       prefix: config.prefix,
       concurrency: this.desiredConcurrency(),
@@ -393,9 +397,7 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    this.worker.on('error', (error) =>
-      logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error),
-    );
+    this.worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
     this.worker.on('failed', (job, error) =>

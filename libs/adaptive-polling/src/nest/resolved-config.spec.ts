@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { PollingOptionsError } from '../core/errors';
 import { resolveModuleConfig, validateAdaptivePollingOptions } from './resolved-config';
@@ -33,5 +34,13 @@ describe('module options: one pass over every section', () => {
 
   it('accepts a good configuration', () => {
     expect(validateAdaptivePollingOptions({ redis: 'rediss://user:pw@cache:6380/1', api: { auth: false }, env: false })).toEqual([]);
+  });
+
+  it('accepts an ioredis Cluster and hash-tags the queue name for it (a plain one stays plain on one Redis)', () => {
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
+    expect(validateAdaptivePollingOptions({ redis: cluster, api: { auth: false }, env: false })).toEqual([]);
+    expect(resolveModuleConfig({ redis: cluster, api: { auth: false }, env: false }).queueName).toBe('{adaptive-polling}');
+    expect(resolveModuleConfig({ redis: cluster, prefix: '{app}', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
+    expect(resolveModuleConfig({ redis: 'redis://cache:6379', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
   });
 });

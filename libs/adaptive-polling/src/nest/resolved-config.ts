@@ -17,6 +17,8 @@ import { moduleEnvironment, resolveApiConfig } from './api/api-config';
 import { resolveHousekeepingOptions } from './housekeeping/housekeeping-options';
 import { resolveMetricsOptions } from './metrics/resolve-metrics-options';
 import { resolveReplicaOptions } from './replicas/replica-options';
+import { pollQueueName } from '../engine/poll-queue-options';
+import { isClusterInput } from '../engine/redis-connection';
 
 /** The module's options after defaults, system.json and env, all validated. */
 export interface ResolvedModuleConfig {
@@ -123,7 +125,8 @@ export function resolveModuleConfig(
     polling,
     policies,
     targets,
-    queueName: options.queueName ?? DEFAULT_QUEUE_NAME,
+    // Hash-tagged on a Redis Cluster, so the module's own keys beside the queue's share its slot.
+    queueName: pollQueueName(options.prefix ?? DEFAULT_PREFIX, options.queueName ?? DEFAULT_QUEUE_NAME, isClusterInput(options.redis)),
     prefix: options.prefix ?? DEFAULT_PREFIX,
     stalledIntervalMs: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
     shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
