@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
+import { jobIdForTarget } from '../../libs/adaptive-polling/src/engine/engine-keys';
 import { eventually } from '../support/events';
 import { RedisClusterProcess } from '../support/redis-cluster';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp } from '../support/scripted-app';
@@ -48,6 +49,51 @@ describe('polling on a Redis Cluster (6 redis-server processes, 3 masters)', () 
     ]) {
       expect(await slot(key)).toBe(queueSlot);
     }
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+  });
+
+  it('splits the schedule over 3 shards whose queues live on different masters, and polls every target', async () => {
+    const recorder = new PollRecorder();
+    const names = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const app = await startScriptedApp(recorder, {
+      redis: client,
+      queueName: 'cluster-three',
+      shards: 3,
+      targets: targets(names),
+      polling: fastPolling(),
+    });
+    apps.push(app);
+    const { engine } = app;
+    expect(engine.shardQueueNames).toEqual(['{cluster-three}', '{cluster-three-1}', '{cluster-three-2}']);
+    await eventually(async () => names.every((n) => recorder.count(`scripted::${n}`) >= 3), 'every target polled 3 times', 20_000);
+    for (const n of names) expect(recorder.maxConcurrent.get(`scripted::${n}`)).toBe(1);
+    // Each target's job is in its shard's queue, and only there.
+    const shardsUsed = new Set<number>();
+    for (const n of names) {
+      const key = `scripted::${n}`;
+      const holders: string[] = [];
+      for (const name of engine.shardQueueNames) {
+        if ((await client.exists(`bull:${name}:${jobIdForTarget(key)}`)) === 1) holders.push(name);
+      }
+      expect(holders).toEqual([engine.queueOfTarget(key).name]);
+      shardsUsed.add(engine.shardQueueNames.indexOf(holders[0]));
+    }
+    expect(shardsUsed.size).toBe(3);
+    // The three queues' slots are served by three different masters.
+    const owners = await Promise.all(engine.shardQueueNames.map((name) => cluster.masterOf(`bull:${name}:delayed`)));
+    expect(new Set(owners).size).toBe(3);
+    // An operator action goes through the target's own shard (its action list sits in that queue's slot).
+    const applied = new Set<string>();
+    engine.events.on('operator:applied', (e) => applied.add(e.key));
+    const onePerShard = engine.shardQueueNames.map((name) =>
+      names.map((n) => `scripted::${n}`).find((k) => engine.queueOfTarget(k).name === name)!,
+    );
+    for (const key of onePerShard) await engine.applyAction(key, 'reset_breaker');
+    await eventually(async () => onePerShard.every((k) => applied.has(k)), 'the action applied on every shard', 10_000);
+    const snapshots = await engine.snapshots();
+    expect(snapshots.map((s) => s.definition.name)).toEqual([...names].sort());
+    expect(snapshots.every((s) => s.scheduled && s.state !== null)).toBe(true);
     await app.close();
     apps.splice(apps.indexOf(app), 1);
   });

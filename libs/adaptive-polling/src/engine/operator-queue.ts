@@ -1,5 +1,8 @@
 import type { RedisClient } from './redis-connection';
 import type { EngineKeys } from './engine-keys';
+
+/** Where a target's operator-action list lives (the engine's keys, or its shard's). */
+type OpsKeys = Pick<EngineKeys, 'ops'>;
 import { PROGRESS_FIELD } from './bullmq-internals';
 
 /** At most this many pending actions are applied in one run. */
@@ -72,7 +75,7 @@ export function hasPendingActionsMark(progress: unknown): boolean {
 export class OperatorQueue {
   constructor(
     private readonly redis: RedisClient,
-    private readonly keys: EngineKeys,
+    private readonly keys: OpsKeys,
   ) {}
 
   async push(targetKey: string, action: string, jobKey: string): Promise<void> {

@@ -43,4 +43,14 @@ describe('module options: one pass over every section', () => {
     expect(resolveModuleConfig({ redis: cluster, prefix: '{app}', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
     expect(resolveModuleConfig({ redis: 'redis://cache:6379', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
   });
+
+  it('checks shards: a whole number from 1 to 64, and names whose hash tag would put every shard in one slot', () => {
+    const base = { redis: 'redis://cache:6379', api: { auth: false }, env: false } as const;
+    expect(resolveModuleConfig({ ...base, shards: 3 }).shards).toBe(3);
+    expect(resolveModuleConfig(base).shards).toBe(1);
+    for (const shards of [0, 1.5, 65]) expect(validateAdaptivePollingOptions({ ...base, shards }).map((p) => p.field)).toEqual(['shards']);
+    expect(validateAdaptivePollingOptions({ ...base, shards: 2, prefix: '{app}' })).toEqual([
+      { field: 'shards', message: expect.stringMatching(/prefix/) },
+    ]);
+  });
 });

@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq';
+import { shardOfTarget } from '../core/shards';
+import { engineKeys } from './engine-keys';
+import type { PollJobData } from './job-state-codec';
+import { pollQueueOptions } from './poll-queue-options';
+import type { RedisClient } from './redis-connection';
+
+/** Items of one shard, with where each stood in the list they came from. */
+export interface ShardGroup<T> {
+  shard: number;
+  items: T[];
+  indexes: number[];
+}
+
+/**
+ * The schedule's shards: one BullMQ queue each, and which of them holds a
+ * target's job. A target's per-target keys that a script touches with its job
+ * (its operator actions) live beside that shard's queue, in the same slot.
+ */
+export class ShardRouter {
+  readonly queues: Array<Queue<PollJobData>>;
+
+  constructor(
+    readonly names: readonly string[],
+    private readonly prefix: string,
+    connection: RedisClient,
+  ) {
+    this.queues = names.map((name) => new Queue<PollJobData>(name, pollQueueOptions(connection, prefix)));
+  }
+
+  get count(): number {
+    return this.queues.length;
+  }
+
+  shardOf(targetKey: string): number {
+    return shardOfTarget(targetKey, this.queues.length);
+  }
+
+  queueOf(targetKey: string): Queue<PollJobData> {
+    return this.queues[this.shardOf(targetKey)];
+  }
+
+  /** The target's operator-action list, in its shard's slot (shard 0's is the unsharded key). */
+  ops(targetKey: string): string {
+    return engineKeys(this.prefix, this.names[this.shardOf(targetKey)]).ops(targetKey);
+  }
+
+  /**
+   * Splits a list by shard: on a Redis Cluster a pipeline or a script may
+   * only touch keys of one slot, so multi-key reads go shard by shard.
+   */
+  group<T>(items: readonly T[], keyOf: (item: T) => string): Array<ShardGroup<T>> {
+    const groups = this.queues.map((_, shard): ShardGroup<T> => ({ shard, items: [], indexes: [] }));
+    items.forEach((item, i) => {
+      const group = groups[this.shardOf(keyOf(item))];
+      group.items.push(item);
+      group.indexes.push(i);
+    });
+    return groups.filter((g) => g.items.length > 0);
+  }
+}
