@@ -97,4 +97,51 @@ describe('polling on a Redis Cluster (6 redis-server processes, 3 masters)', () 
     await app.close();
     apps.splice(apps.indexOf(app), 1);
   });
+
+  it('re-shards from 1 to 3: every job moves home with its state, none lost or doubled, every target keeps polling', async () => {
+    const recorder = new PollRecorder();
+    const names = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    const keys = names.map((n) => `scripted::${n}`);
+    const options = { redis: client, queueName: 'cluster-reshard', targets: targets(names), polling: fastPolling() };
+    const one = await startScriptedApp(recorder, options);
+    apps.push(one);
+    await eventually(async () => keys.every((k) => recorder.count(k) >= 3), 'every target polled 3 times on one shard', 20_000);
+    await one.close();
+    apps.splice(apps.indexOf(one), 1);
+    const pollsBefore = new Map(keys.map((k) => [k, recorder.count(k)]));
+
+    const three = await startScriptedApp(recorder, { ...options, shards: 3 });
+    apps.push(three);
+    const { engine } = three;
+    const jobsOf = async (key: string) => {
+      const holders: string[] = [];
+      for (const name of engine.shardQueueNames) {
+        if ((await client.exists(`bull:${name}:${jobIdForTarget(key)}`)) === 1) holders.push(name);
+      }
+      return holders;
+    };
+    await eventually(
+      async () => (await client.get(engine.keys.shardLayout)) === '3',
+      'the layout records 3 shards once every job is home',
+      20_000,
+    );
+    await eventually(
+      async () => keys.every((k) => recorder.count(k) >= pollsBefore.get(k)! + 3),
+      'every target polled 3 more times',
+      20_000,
+    );
+    for (const key of keys) {
+      expect(await jobsOf(key)).toEqual([engine.queueOfTarget(key).name]);
+      expect(recorder.maxConcurrent.get(key)).toBe(1);
+    }
+    expect(new Set(keys.map((k) => engine.queueOfTarget(k).name)).size).toBe(3);
+    // The state moved with the job: its poll count runs on from before the move.
+    for (const snap of await engine.snapshots()) {
+      const key = `scripted::${snap.definition.name}`;
+      expect(snap.state!.totals.polls).toBeGreaterThanOrEqual(pollsBefore.get(key)! + 3);
+      expect(snap.state!.totals.polls).toBeLessThanOrEqual(recorder.count(key));
+    }
+    await three.close();
+    apps.splice(apps.indexOf(three), 1);
+  });
 });

@@ -13,6 +13,8 @@ export interface EngineKeys {
   replicaPrefix: string;
   /** Locks for housekeeping tasks. */
   lock(name: string): string;
+  /** How many shards the jobs are laid out over (absent: one, as before sharding). */
+  shardLayout: string;
 }
 
 export function engineKeys(prefix: string, queueName: string): EngineKeys {
@@ -24,6 +26,7 @@ export function engineKeys(prefix: string, queueName: string): EngineKeys {
     replicaPrefix: `${base}:replica`,
     // Not BullMQ's job locks (those live in bullmq-internals.ts): our housekeeping tasks'.
     lock: (name) => `${base}:task-lock:${name}`,
+    shardLayout: `${base}:shards`,
   };
 }
 

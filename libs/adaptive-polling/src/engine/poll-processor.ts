@@ -51,6 +51,8 @@ export interface PollProcessorDeps {
   queue: Queue;
   /** Stall recoveries in a row that park a target (reason `stalled`). */
   maxStallRecoveries: number;
+  /** Moves a job that sits outside its target's shard (true: moved, the run ends without polling). */
+  rehome?: (job: Job<PollJobData>) => Promise<boolean>;
 }
 
 const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false });
@@ -101,6 +103,8 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
+    // A failed move is retried on the job's next run; this one polls where it is.
+    if (this.deps.rehome && (await this.deps.rehome(job).catch(() => false))) return;
     const progress: RunProgress = { stage: 'operator_actions', ref: null, options: null, state: null, runAgain: false, pollStarted: false };
     let verdict: RunVerdict | null;
     let failure: { error: unknown; stage: EngineErrorStage } | null = null;

@@ -31,6 +31,7 @@ import {
 } from './redis-connection';
 import { TargetStore } from './target-store';
 import { ShardRouter } from './shard-router';
+import { ShardRehoming, readShardLayout } from './shard-rehoming';
 import { shardNamingProblem, shardQueueNames } from './shard-queues';
 import { DEFAULT_SHARDS } from '../core/shards';
 
@@ -109,6 +110,7 @@ export class PollingEngine {
   private readonly shutdown = new AbortController();
   private commandRedis!: OwnedRedis;
   private router!: ShardRouter;
+  private rehoming!: ShardRehoming;
   /** One worker per shard, each on a connection of its own. */
   private workers: Array<Worker<PollJobData>> = [];
   private workerRedis: OwnedRedis[] = [];
@@ -175,9 +177,15 @@ export class PollingEngine {
     const { config } = this;
     this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands', config.logger);
     this.targets = new TargetStore(this.redis, this.keys);
-    this.router = new ShardRouter(this.shardQueueNames, config.prefix, this.redis);
+    // Jobs may still sit in the queues of the shard count they were laid out for: those are opened too.
+    const layout = await readShardLayout(this.redis, this.keys.shardLayout);
+    const cluster = isClusterInput(config.connection);
+    const shards = this.shardQueueNames.length;
+    const names = shardQueueNames(config.prefix, config.queueName, Math.max(layout, shards), cluster);
+    this.router = new ShardRouter(names, shards, config.prefix, this.redis);
+    this.rehoming = new ShardRehoming(this.redis, this.router, this.keys.shardLayout, layout, config.clock);
     this.operatorQueue = new OperatorQueue(this.redis, this.router);
-    for (const queue of this.router.queues) {
+    for (const queue of this.router.allQueues) {
       queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
     }
     this.staticTargets = staticTargets;
@@ -194,6 +202,7 @@ export class PollingEngine {
       }
     }
     await this.ensureJobs();
+    await this.rehomeStep();
 
     if (config.runWorker) this.startWorker();
     this.every(config.reconcileIntervalMs, () => this.reconcile());
@@ -235,7 +244,7 @@ export class PollingEngine {
     if (
       this.router &&
       (await withinBound(
-        Promise.all(this.router.queues.map((queue) => queue.close())).then(() => true),
+        Promise.all(this.router.allQueues.map((queue) => queue.close())).then(() => true),
         SHUTDOWN_REDIS_BOUND_MS,
       )) === undefined
     ) {
@@ -394,7 +403,7 @@ export class PollingEngine {
   private startWorker(): void {
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => this.config.logger.error(`poll of ${e.key}: ${e.message}`));
-    for (const queue of this.router.queues) this.startShardWorker(queue);
+    for (const queue of this.router.allQueues) this.startShardWorker(queue);
   }
 
   /** A worker on one shard's queue, with a processor that writes back to that queue. */
@@ -414,6 +423,7 @@ export class PollingEngine {
       shutdown: this.shutdown.signal,
       queue,
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
+      rehome: (job) => this.rehoming.moveIfMisplaced(job, queue),
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
     this.workerRedis.push(workerConnection);
@@ -574,6 +584,8 @@ export class PollingEngine {
       const { exists, ended } = found[i];
       if (exists && !ended) continue;
       const key = targetKey(def);
+      // Not missing: its job still sits in its former shard, and moves home with its state.
+      if (!exists && (await this.inFormerShard(key))) continue;
       const lastKnown = ended ? await this.takeEndedJobState(key) : null;
       const state = lastKnown ?? (this.config.recoverState ? await this.config.recoverState(key) : null);
       const spreadMs = Math.floor(this.config.random() * this.config.options.intervals.baseMs);
@@ -582,6 +594,18 @@ export class PollingEngine {
       created++;
     }
     return created;
+  }
+
+  /** While the shard count changes: gets every job outside its home shard moving (see ShardRehoming). */
+  private async rehomeStep(): Promise<void> {
+    if (!this.rehoming.active) return;
+    const left = await this.rehoming.step(this.targets.keysList());
+    if (left === 0) this.config.logger.log(`poll jobs laid out over ${this.router.count} shards`);
+  }
+
+  private async inFormerShard(key: string): Promise<boolean> {
+    const former = this.rehoming.formerQueueOf(key);
+    return former !== null && (await this.redis.exists(jobKeyOf(former, jobIdForTarget(key)))) === 1;
   }
 
   /** Removes an ended job, returning the state its data carried. */
@@ -604,6 +628,7 @@ export class PollingEngine {
       return;
     }
     if (refreshed === 'reloaded') this.adjustConcurrency();
+    await this.rehomeStep();
     // One counting script instead of an EXISTS per target: with every target
     // holding its job (the normal case) there is nothing to look for. A job
     // of a removed target that is still running may hide a missing one until
@@ -619,7 +644,7 @@ export class PollingEngine {
   /** Jobs that are waiting, running or delayed (failed and completed ones are not schedule). */
   private async scheduledJobCount(): Promise<number> {
     let total = 0;
-    for (const queue of this.router.queues) {
+    for (const queue of this.router.allQueues) {
       const counts = await queue.getJobCounts('active', 'delayed', 'prioritized', 'waiting', 'waiting-children');
       total += Object.values(counts).reduce((sum, n) => sum + n, 0);
     }

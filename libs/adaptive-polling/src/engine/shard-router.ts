@@ -18,14 +18,26 @@ export interface ShardGroup<T> {
  * (its operator actions) live beside that shard's queue, in the same slot.
  */
 export class ShardRouter {
+  /** The home queues: shard i's is `queues[i]`. */
   readonly queues: Array<Queue<PollJobData>>;
+  /** Queues of shards beyond the current count that may still hold jobs (the count went down): worked until re-homed. */
+  readonly drainQueues: Array<Queue<PollJobData>>;
 
+  /** `names` are every queue that may hold jobs; the first `shards` of them are the homes. */
   constructor(
     readonly names: readonly string[],
+    shards: number,
     private readonly prefix: string,
     connection: RedisClient,
   ) {
-    this.queues = names.map((name) => new Queue<PollJobData>(name, pollQueueOptions(connection, prefix)));
+    const all = names.map((name) => new Queue<PollJobData>(name, pollQueueOptions(connection, prefix)));
+    this.queues = all.slice(0, shards);
+    this.drainQueues = all.slice(shards);
+  }
+
+  /** Home queues, then those being drained. */
+  get allQueues(): Array<Queue<PollJobData>> {
+    return [...this.queues, ...this.drainQueues];
   }
 
   get count(): number {
