@@ -44,6 +44,8 @@ export class RedisClusterProcess {
             ...['--port', String(port), '--bind', HOST, '--cluster-port', String(busPorts[i])],
             ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
             ...['--cluster-node-timeout', '1000', '--save', '', '--appendonly', 'no', '--dir', dir],
+            // Replicas sync at once (the default waits 5 s): one that never synced cannot take over.
+            ...['--repl-diskless-sync-delay', '0'],
           ],
           { stdio: 'ignore' },
         );
@@ -52,6 +54,7 @@ export class RedisClusterProcess {
       for (const node of nodes) await cluster.waitForPing(node.port);
       await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '1', '--cluster-yes']);
       await cluster.waitUntilOk();
+      await cluster.waitForReplicas();
       return cluster;
     } catch (error) {
       await cluster.stop();
@@ -127,6 +130,22 @@ export class RedisClusterProcess {
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.kill(n.port)));
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Waits until every replica's link to its master is up (its initial sync is done). */
+  async waitForReplicas(timeoutMs = 30_000): Promise<void> {
+    await eventually(
+      async () => {
+        for (const node of this.live()) {
+          const info = await this.onNode(node.port, (r) => r.info('replication')).catch(() => '');
+          if (info.includes('role:slave') && !info.includes('master_link_status:up')) return false;
+        }
+        return true;
+      },
+      'every replica is in sync with its master',
+      timeoutMs,
+      100,
+    );
   }
 
   private live(): ClusterNodeProcess[] {
