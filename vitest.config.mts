@@ -5,7 +5,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // One `vitest run` runs every project: unit tests of the pure core and the
 // fleet simulator, then integration and end-to-end suites that start their
-// own private redis-server (never the shared one on 6379).
+// own private redis-server (never the shared one on 6379). The Redis Cluster
+// suites (6 redis-server processes each) run only with `npm run test:cluster`.
+const clusterRun = process.env.AP_TEST_CLUSTER === '1';
 export default defineConfig({
   resolve: {
     alias: [
@@ -72,6 +74,21 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      ...(clusterRun
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 120_000,
+                maxWorkers: 1,
+                sequence: { groupOrder: 3 },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

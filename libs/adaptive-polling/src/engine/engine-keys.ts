@@ -19,6 +19,8 @@ export interface EngineKeys {
   fleetTypes: string;
   /** Set once the fleet aggregates were built from a full read (absent after a flush or an upgrade). */
   fleetBuilt: string;
+  /** How many shards the jobs are laid out over (absent: one, as before sharding). */
+  shardLayout: string;
 }
 
 export function engineKeys(prefix: string, queueName: string): EngineKeys {
@@ -33,6 +35,7 @@ export function engineKeys(prefix: string, queueName: string): EngineKeys {
     fleet: (type, part) => `${base}:fleet:${encodeURIComponent(type)}:${part}`,
     fleetTypes: `${base}:fleet-types`,
     fleetBuilt: `${base}:fleet-built`,
+    shardLayout: `${base}:shards`,
   };
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { isBreakerTroubled, isQueued } from '../core/schedule-rules';
 import { TARGET_KEY_SEPARATOR, targetKey, type TargetDefinition } from '../core/target';
 import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../core/target-status';
 import type { EpochMs, TargetPollState } from '../core/types';
 import { lockKeyOf } from './bullmq-internals';
 import type { EngineKeys } from './engine-keys';
+import type { RedisClient } from './redis-connection';
 import { storedTimeMs } from './job-state-codec';
 
 /**
@@ -169,21 +169,22 @@ export interface FleetLists {
   stalest: Array<{ key: string; type: string; lastSuccessAtMs: EpochMs | null }>;
 }
 
-/** Keys of the running jobs' lists, for the due-soon figure (running jobs are not due). */
+/** One queue's (shard's) running jobs, for the due-soon figure (running jobs are not due). */
 export interface RunningJobs {
   /** BullMQ's active list of the queue. */
   activeKey: string;
   /** Job key of a job id. */
   jobKey(jobId: string): string;
-  /** The target key of a poll job id, null for other jobs. */
-  targetKeyOf(jobId: string): string | null;
 }
 
 export class FleetAggregates {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: EngineKeys,
-    private readonly running: RunningJobs,
+    /** Every queue the engine works (each shard's). */
+    private readonly running: readonly RunningJobs[],
+    /** The target key of a poll job id, null for other jobs. */
+    private readonly targetKeyOf: (jobId: string) => string | null,
   ) {}
 
   /** Writes one target's figures (its state after a commit, or null before its first run). */
@@ -342,21 +343,23 @@ export class FleetAggregates {
    */
   private async runningDueByType(dueBy: EpochMs): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const jobIds = await this.redis.lrange(this.running.activeKey, 0, -1);
-    const targets = jobIds.map((id) => this.running.targetKeyOf(id));
-    const polls = jobIds.filter((_, i) => targets[i] !== null);
-    if (polls.length === 0) return counts;
-    const keys = targets.filter((key): key is string => key !== null);
-    const pipeline = this.redis.pipeline();
-    for (const [i, jobId] of polls.entries()) {
-      pipeline.exists(lockKeyOf(this.running.jobKey(jobId)));
-      pipeline.zscore(this.keys.fleet(typeOfKey(keys[i]), 'next'), keys[i]);
+    // Queue by queue: a shard's list and locks share a slot, the aggregate keys are in another.
+    const locked: string[] = [];
+    for (const queue of this.running) {
+      const jobIds = (await this.redis.lrange(queue.activeKey, 0, -1)).filter((id) => this.targetKeyOf(id) !== null);
+      if (jobIds.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const jobId of jobIds) pipeline.exists(lockKeyOf(queue.jobKey(jobId)));
+      const held = execReplies(await pipeline.exec());
+      for (const [i, jobId] of jobIds.entries()) if (held[i] === 1) locked.push(this.targetKeyOf(jobId)!);
     }
-    const replies = execReplies(await pipeline.exec());
-    for (const [i, key] of keys.entries()) {
-      const locked = replies[2 * i] === 1;
-      const score = replies[2 * i + 1];
-      if (!locked || score === null || Number(score) > dueBy) continue;
+    if (locked.length === 0) return counts;
+    const pipeline = this.redis.pipeline();
+    for (const key of locked) pipeline.zscore(this.keys.fleet(typeOfKey(key), 'next'), key);
+    const scores = execReplies(await pipeline.exec());
+    for (const [i, key] of locked.entries()) {
+      const score = scores[i];
+      if (score === null || Number(score) > dueBy) continue;
       const type = typeOfKey(key);
       counts.set(type, (counts.get(type) ?? 0) + 1);
     }

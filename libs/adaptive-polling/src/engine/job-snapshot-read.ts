@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { DATA_FIELD, LOCK_SUFFIX } from './bullmq-internals';
 
 /**
@@ -34,7 +34,7 @@ export interface JobDataAndLock {
  * client than a pipeline of 20,000 HGET/EXISTS commands, whose per-command
  * bookkeeping in ioredis dominated `snapshots()`.
  */
-export async function readJobDataAndLock(redis: Redis, jobKeys: readonly string[]): Promise<JobDataAndLock[]> {
+export async function readJobDataAndLock(redis: RedisClient, jobKeys: readonly string[]): Promise<JobDataAndLock[]> {
   const reply = (await redis.eval(READ_JOBS, jobKeys.length, ...jobKeys)) as Array<string | number | null>;
   const out = new Array<JobDataAndLock>(jobKeys.length);
   for (let i = 0; i < jobKeys.length; i++) {

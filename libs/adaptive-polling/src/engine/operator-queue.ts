@@ -1,5 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { EngineKeys } from './engine-keys';
+
+/** Where a target's operator-action list lives (the engine's keys, or its shard's). */
+type OpsKeys = Pick<EngineKeys, 'ops'>;
 import { PROGRESS_FIELD } from './bullmq-internals';
 
 /** At most this many pending actions are applied in one run. */
@@ -71,8 +74,8 @@ export function hasPendingActionsMark(progress: unknown): boolean {
  */
 export class OperatorQueue {
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: EngineKeys,
+    private readonly redis: RedisClient,
+    private readonly keys: OpsKeys,
   ) {}
 
   async push(targetKey: string, action: string, jobKey: string): Promise<void> {

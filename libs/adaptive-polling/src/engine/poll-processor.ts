@@ -54,6 +54,8 @@ export interface PollProcessorDeps {
   maxStallRecoveries: number;
   /** Fleet figures written after each commit. */
   aggregates: Pick<FleetAggregates, 'record'>;
+  /** Moves a job that sits outside its target's shard (true: moved, the run ends without polling). */
+  rehome?: (job: Job<PollJobData>) => Promise<boolean>;
 }
 
 const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false });
@@ -106,6 +108,8 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
+    // A failed move is retried on the job's next run; this one polls where it is.
+    if (this.deps.rehome && (await this.deps.rehome(job).catch(() => false))) return;
     const progress: RunProgress = {
       stage: 'operator_actions',
       ref: null,

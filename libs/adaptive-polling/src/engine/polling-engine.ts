@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Queue, Worker, type Job } from 'bullmq';
 import { normaliseTarget, targetKey, validateTargetInput, type TargetDefinition, type TargetInput } from '../core/target';
 import type { OperatorAction } from '../core/operator-actions';
 import { optionsForType } from '../core/options';
@@ -18,19 +17,24 @@ import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
 import { encodeJobData, targetStateFromJobData } from './job-state-codec';
-import { pollQueueOptions } from './poll-queue-options';
 import { encodeQueuedAction } from './queued-action';
 import {
   SHUTDOWN_REDIS_BOUND_MS,
   closeRedis,
+  isClusterInput,
   isRedisReady,
   logUnlessOutage,
   openRedis,
   withinBound,
   type OwnedRedis,
+  type RedisClient,
   type RedisConnectionInput,
 } from './redis-connection';
 import { TargetStore } from './target-store';
+import { ShardRouter } from './shard-router';
+import { ShardRehoming, readShardLayout } from './shard-rehoming';
+import { shardNamingProblem, shardQueueNames } from './shard-queues';
+import { DEFAULT_SHARDS } from '../core/shards';
 
 export interface EngineLogger {
   log(message: string): void;
@@ -42,6 +46,8 @@ export interface PollingEngineConfig {
   connection: RedisConnectionInput;
   queueName: string;
   prefix: string;
+  /** BullMQ queues the schedule is split over (default 1); every worker process works every one. */
+  shards?: number;
   options: ResolvedPollingOptions;
   policies: PolicyRegistry;
   handlers: ReadonlyMap<string, PollHandler>;
@@ -98,11 +104,17 @@ const BACKLOG_REFRESH_MS = 2_000;
 export class PollingEngine {
   readonly events = new EngineEvents();
   readonly keys: EngineKeys;
+  /** The BullMQ queue's name (shard 0's): the configured one, hash-tagged on a Redis Cluster. */
+  readonly queueName: string;
+  /** Every shard's BullMQ queue name; shard 0 is `queueName`. */
+  readonly shardQueueNames: readonly string[];
   private readonly shutdown = new AbortController();
   private commandRedis!: OwnedRedis;
-  private queue!: Queue<PollJobData>;
-  private worker: Worker<PollJobData> | null = null;
-  private workerRedis: OwnedRedis | null = null;
+  private router!: ShardRouter;
+  private rehoming!: ShardRehoming;
+  /** One worker per shard, each on a connection of its own. */
+  private workers: Array<Worker<PollJobData>> = [];
+  private workerRedis: OwnedRedis[] = [];
   private targets!: TargetStore;
   private operatorQueue!: OperatorQueue;
   private aggregates!: FleetAggregates;
@@ -120,19 +132,34 @@ export class PollingEngine {
   private started = false;
 
   constructor(private readonly config: PollingEngineConfig) {
-    this.keys = engineKeys(config.prefix, config.queueName);
+    const naming = shardNamingProblem(config.prefix, config.queueName, config.shards ?? DEFAULT_SHARDS);
+    if (naming) throw new EngineInputError([{ field: 'shards', message: naming }]);
+    this.shardQueueNames = shardQueueNames(
+      config.prefix,
+      config.queueName,
+      config.shards ?? DEFAULT_SHARDS,
+      isClusterInput(config.connection),
+    );
+    this.queueName = this.shardQueueNames[0];
+    this.keys = engineKeys(config.prefix, this.queueName);
   }
 
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.commandRedis.client;
   }
 
+  /** Shard 0's queue (the only one when the schedule is not sharded). */
   get bullQueue(): Queue<PollJobData> {
-    return this.queue;
+    return this.router?.queues[0];
+  }
+
+  /** The queue of the shard that holds the target's job. */
+  queueOfTarget(key: string): Queue<PollJobData> {
+    return this.router.queueOf(key);
   }
 
   get isWorkerRunning(): boolean {
-    return this.worker !== null && this.worker.isRunning();
+    return this.workers.length > 0 && this.workers.every((worker) => worker.isRunning());
   }
 
   /** True once start() has finished: the registry is loaded and every job exists. */
@@ -146,29 +173,41 @@ export class PollingEngine {
   }
 
   get currentConcurrency(): number {
-    return this.worker?.concurrency ?? 0;
+    return this.workers.reduce((sum, worker) => sum + worker.concurrency, 0);
   }
 
   async start(staticTargets: TargetDefinition[]): Promise<void> {
     const { config } = this;
     this.commandRedis = openRedis(config.connection, 'adaptive-polling:commands', config.logger);
     this.targets = new TargetStore(this.redis, this.keys);
-    this.operatorQueue = new OperatorQueue(this.redis, this.keys);
-    this.queue = new Queue<PollJobData>(config.queueName, pollQueueOptions(this.redis, config.prefix));
-    this.queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
-    const running = { activeKey: this.queue.keys.active, jobKey: (id: string) => jobKeyOf(this.queue, id), targetKeyOf: targetKeyOfJobId };
-    this.aggregates = new FleetAggregates(this.redis, this.keys, running);
+    // Jobs may still sit in the queues of the shard count they were laid out for: those are opened too.
+    const layout = await readShardLayout(this.redis, this.keys.shardLayout);
+    const cluster = isClusterInput(config.connection);
+    const shards = this.shardQueueNames.length;
+    const names = shardQueueNames(config.prefix, config.queueName, Math.max(layout, shards), cluster);
+    this.router = new ShardRouter(names, shards, config.prefix, this.redis);
+    this.rehoming = new ShardRehoming(this.redis, this.router, this.keys.shardLayout, layout, config.clock);
+    this.operatorQueue = new OperatorQueue(this.redis, this.router);
+    for (const queue of this.router.allQueues) {
+      queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
+    }
+    const running = this.router.allQueues.map((queue) => ({ activeKey: queue.keys.active, jobKey: (id: string) => jobKeyOf(queue, id) }));
+    this.aggregates = new FleetAggregates(this.redis, this.keys, running, targetKeyOfJobId);
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
     await this.registerStatic(staticTargets);
     // The cap lives in Redis and outlives the process: a worker started without the option removes
     // it rather than leave an old one behind. A process that runs no polls leaves it alone.
+    // BullMQ's cap is per queue: each shard gets its part of it.
     if (config.runWorker) {
-      if (config.globalConcurrency) await this.queue.setGlobalConcurrency(config.globalConcurrency);
-      else await this.queue.removeGlobalConcurrency();
+      for (const queue of this.router.queues) {
+        if (config.globalConcurrency) await queue.setGlobalConcurrency(Math.ceil(config.globalConcurrency / this.router.count));
+        else await queue.removeGlobalConcurrency();
+      }
     }
     await this.ensureJobs();
+    await this.rehomeStep();
     if (!(await this.aggregates.isBuilt())) await this.repairFleetAggregates();
 
     if (config.runWorker) this.startWorker();
@@ -191,8 +230,8 @@ export class PollingEngine {
   }
 
   private async stopGracefully(): Promise<void> {
-    if (this.worker) {
-      const closing = this.worker.close();
+    if (this.workers.length > 0) {
+      const closing = Promise.all(this.workers.map((worker) => worker.close()));
       let graceTimer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace_over'>((resolve) => {
         graceTimer = setTimeout(() => resolve('grace_over'), this.config.shutdownGraceMs);
@@ -202,16 +241,16 @@ export class PollingEngine {
       if (first === 'grace_over') {
         this.shutdown.abort();
         // Redis may have gone meanwhile: closing waits for it, so the connection is dropped after the bound.
-        if ((await withinBound(closing.then(() => true))) === undefined) this.workerRedis?.client.disconnect();
+        if ((await withinBound(closing.then(() => true))) === undefined) for (const redis of this.workerRedis) redis.client.disconnect();
       }
-      this.worker = null;
+      this.workers = [];
     }
     this.shutdown.abort();
     await withinBound(Promise.allSettled([...this.watches.values()]));
     if (
-      this.queue &&
+      this.router &&
       (await withinBound(
-        this.queue.close().then(() => true),
+        Promise.all(this.router.allQueues.map((queue) => queue.close())).then(() => true),
         SHUTDOWN_REDIS_BOUND_MS,
       )) === undefined
     ) {
@@ -223,12 +262,15 @@ export class PollingEngine {
   /** Redis is gone: a running poll cannot write its result, so nothing is waited for; connections are dropped. */
   private async stopWithoutRedis(): Promise<void> {
     this.shutdown.abort();
-    const worker = this.worker;
-    this.worker = null;
-    this.workerRedis?.client.disconnect();
+    const workers = this.workers;
+    this.workers = [];
+    for (const redis of this.workerRedis) redis.client.disconnect();
     this.commandRedis.client.disconnect();
-    // The queue runs on the command connection, dropped above: nothing of its own to close.
-    await withinBound(Promise.allSettled([worker?.close(true), ...this.watches.values()]), SHUTDOWN_REDIS_BOUND_MS);
+    // The queues run on the command connection, dropped above: nothing of their own to close.
+    await withinBound(
+      Promise.allSettled([...workers.map((worker) => worker.close(true)), ...this.watches.values()]),
+      SHUTDOWN_REDIS_BOUND_MS,
+    );
   }
 
   // -------------------------------------------------------------------------
@@ -270,7 +312,7 @@ export class PollingEngine {
     const def = await this.requireTarget(key);
     await this.targets.remove(key);
     await this.aggregates.forget(def, this.config.clock());
-    const removed = await this.queue.remove(jobIdForTarget(key));
+    const removed = await this.router.queueOf(key).remove(jobIdForTarget(key));
     // A running job cannot be removed: its next run finds the target gone and ends.
     if (removed === 0) await this.nudge(key, 'refresh');
     else await this.operatorQueue.clear(key);
@@ -345,7 +387,7 @@ export class PollingEngine {
   /** Runs the target's poll now (the breaker and dead-letter rules still apply). */
   async triggerNow(key: string): Promise<boolean> {
     await this.requireTarget(key);
-    const job = await this.queue.getJob(jobIdForTarget(key));
+    const job = await this.router.queueOf(key).getJob(jobIdForTarget(key));
     if (!job) return false;
     if (!(await job.isDelayed())) return false;
     await job.promote().catch(() => undefined);
@@ -404,6 +446,13 @@ export class PollingEngine {
   // -------------------------------------------------------------------------
 
   private startWorker(): void {
+    // Logged once here; metrics count them, the run already rescheduled the target.
+    this.events.on('engine:error', (e) => this.config.logger.error(`poll of ${e.key}: ${e.message}`));
+    for (const queue of this.router.allQueues) this.startShardWorker(queue);
+  }
+
+  /** A worker on one shard's queue, with a processor that writes back to that queue. */
+  private startShardWorker(queue: Queue<PollJobData>): void {
     const { config } = this;
     const processor = new PollProcessor({
       targets: this.targets,
@@ -417,16 +466,17 @@ export class PollingEngine {
       random: config.random,
       backlog: () => this.backlogFactor,
       shutdown: this.shutdown.signal,
-      queue: this.queue,
+      queue,
       maxStallRecoveries: config.maxStallRecoveries ?? DEFAULT_MAX_STALL_RECOVERIES,
       aggregates: this.aggregates,
+      rehome: (job) => this.rehoming.moveIfMisplaced(job, queue),
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
-    this.workerRedis = workerConnection;
-    this.worker = new Worker<PollJobData>(config.queueName, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
+    this.workerRedis.push(workerConnection);
+    const worker = new Worker<PollJobData>(queue.name, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
       connection: workerConnection.client,
       prefix: config.prefix,
-      concurrency: this.desiredConcurrency(),
+      concurrency: this.shardConcurrency(),
       // Every worker must use the same stalled interval (the check is
       // throttled by a key shared in Redis). The check runs twice per lock
       // period: BullMQ's throttle key lives exactly one check interval, so a
@@ -439,14 +489,16 @@ export class PollingEngine {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
     });
-    this.worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
-    // Logged once here; metrics count them, the run already rescheduled the target.
-    this.events.on('engine:error', (e) => config.logger.error(`poll of ${e.key}: ${e.message}`));
-    this.worker.on('failed', (job, error) =>
-      config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`),
-    );
+    this.workers.push(worker);
+    worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
+    worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`));
     // The worker closes its own connection; ours is a duplicate it owns.
-    this.worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
+    worker.on('closed', () => void workerConnection.client.quit().catch(() => undefined));
+  }
+
+  /** The process's concurrency split over its shard workers (rounded up: targets hash about evenly). */
+  private shardConcurrency(): number {
+    return Math.max(1, Math.ceil(this.desiredConcurrency() / this.router.count));
   }
 
   private desiredConcurrency(): number {
@@ -455,7 +507,8 @@ export class PollingEngine {
   }
 
   private adjustConcurrency(): void {
-    if (this.worker && !this.config.concurrency) this.worker.concurrency = this.desiredConcurrency();
+    if (this.config.concurrency) return;
+    for (const worker of this.workers) worker.concurrency = this.shardConcurrency();
   }
 
   private async registerStatic(defs: TargetDefinition[]): Promise<void> {
@@ -496,10 +549,10 @@ export class PollingEngine {
     const where = await this.operatorQueue.where(key, {
       jobId,
       lock: lockKeyOf(this.jobKey(key)),
-      delayed: this.queue.keys.delayed,
+      delayed: this.router.queueOf(key).keys.delayed,
     });
     if (where === 'delayed') {
-      const job = await this.queue.getJob(jobId);
+      const job = await this.router.queueOf(key).getJob(jobId);
       await job?.promote().catch(() => undefined); // it may have come due meanwhile: it runs anyway
     }
     return where;
@@ -526,14 +579,14 @@ export class PollingEngine {
   }
 
   private jobKey(key: string): string {
-    return jobKeyOf(this.queue, jobIdForTarget(key));
+    return jobKeyOf(this.router.queueOf(key), jobIdForTarget(key));
   }
 
   private async addJob(def: TargetDefinition, delayMs: number, state: TargetPollState | null = null): Promise<void> {
     const key = targetKey(def);
     const now = this.config.clock();
     const delay = def.paused ? PAUSED_DELAY_MS : delayMs;
-    await this.queue.add(
+    await this.router.queueOf(key).add(
       key,
       encodeJobData(key, now + delay, state),
       // No removeOn* here: the worker's options say the same, and every byte
@@ -554,20 +607,32 @@ export class PollingEngine {
   private async ensureJobs(): Promise<number> {
     const defs = this.targets.list();
     if (defs.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const def of defs) {
-      const jobId = jobIdForTarget(targetKey(def));
-      pipeline.exists(this.jobKey(targetKey(def)));
-      pipeline.zscore(this.queue.keys.failed, jobId);
-      pipeline.zscore(this.queue.keys.completed, jobId);
+    const found = new Array<{ exists: boolean; ended: boolean }>(defs.length);
+    // One pipeline per shard: on a cluster a pipeline must stay within one slot's node.
+    for (const group of this.router.group(defs, (def) => this.keysOf(def).key)) {
+      const queue = this.router.queues[group.shard];
+      const pipeline = this.redis.pipeline();
+      for (const def of group.items) {
+        const jobId = jobIdForTarget(targetKey(def));
+        pipeline.exists(this.jobKey(targetKey(def)));
+        pipeline.zscore(queue.keys.failed, jobId);
+        pipeline.zscore(queue.keys.completed, jobId);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      group.indexes.forEach((at, i) => {
+        found[at] = {
+          exists: results[3 * i]?.[1] === 1,
+          ended: results[3 * i + 1]?.[1] != null || results[3 * i + 2]?.[1] != null,
+        };
+      });
     }
-    const results = (await pipeline.exec()) ?? [];
     let created = 0;
     for (const [i, def] of defs.entries()) {
-      const exists = results[3 * i]?.[1] === 1;
-      const ended = results[3 * i + 1]?.[1] != null || results[3 * i + 2]?.[1] != null;
+      const { exists, ended } = found[i];
       if (exists && !ended) continue;
       const key = targetKey(def);
+      // Not missing: its job still sits in its former shard, and moves home with its state.
+      if (!exists && (await this.inFormerShard(key))) continue;
       const lastKnown = ended ? await this.takeEndedJobState(key) : null;
       const state = lastKnown ?? (this.config.recoverState ? await this.config.recoverState(key) : null);
       const spreadMs = Math.floor(this.config.random() * this.config.options.intervals.baseMs);
@@ -578,9 +643,21 @@ export class PollingEngine {
     return created;
   }
 
+  /** While the shard count changes: gets every job outside its home shard moving (see ShardRehoming). */
+  private async rehomeStep(): Promise<void> {
+    if (!this.rehoming.active) return;
+    const left = await this.rehoming.step(this.targets.keysList());
+    if (left === 0) this.config.logger.log(`poll jobs laid out over ${this.router.count} shards`);
+  }
+
+  private async inFormerShard(key: string): Promise<boolean> {
+    const former = this.rehoming.formerQueueOf(key);
+    return former !== null && (await this.redis.exists(jobKeyOf(former, jobIdForTarget(key)))) === 1;
+  }
+
   /** Removes an ended job, returning the state its data carried. */
   private async takeEndedJobState(key: string): Promise<TargetPollState | null> {
-    const job = await this.queue.getJob(jobIdForTarget(key));
+    const job = await this.router.queueOf(key).getJob(jobIdForTarget(key));
     if (!job) return null;
     const state = targetStateFromJobData(job.data);
     await job.remove();
@@ -599,6 +676,7 @@ export class PollingEngine {
       return;
     }
     if (refreshed === 'reloaded') this.adjustConcurrency();
+    await this.rehomeStep();
     // One counting script instead of an EXISTS per target: with every target
     // holding its job (the normal case) there is nothing to look for. A job
     // of a removed target that is still running may hide a missing one until
@@ -613,13 +691,18 @@ export class PollingEngine {
 
   /** Jobs that are waiting, running or delayed (failed and completed ones are not schedule). */
   private async scheduledJobCount(): Promise<number> {
-    const counts = await this.queue.getJobCounts('active', 'delayed', 'prioritized', 'waiting', 'waiting-children');
-    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    let total = 0;
+    for (const queue of this.router.allQueues) {
+      const counts = await queue.getJobCounts('active', 'delayed', 'prioritized', 'waiting', 'waiting-children');
+      total += Object.values(counts).reduce((sum, n) => sum + n, 0);
+    }
+    return total;
   }
 
   private async measureBacklog(): Promise<void> {
-    const waiting = await this.queue.getWaitingCount();
-    const capacity = Math.max(1, this.worker?.concurrency ?? this.desiredConcurrency());
+    let waiting = 0;
+    for (const queue of this.router.queues) waiting += await queue.getWaitingCount();
+    const capacity = Math.max(1, this.workers.length > 0 ? this.currentConcurrency : this.desiredConcurrency());
     this.backlogFactor = 1 + waiting / capacity;
   }
 
@@ -627,21 +710,25 @@ export class PollingEngine {
     if (defs.length === 0) return [];
     // One script call per chunk of targets; each chunk is decoded as its
     // reply arrives, so a big fleet's read does not hold the event loop in one stretch.
-    const chunks: Array<Promise<TargetSnapshot[]>> = [];
-    for (let from = 0; from < defs.length; from += JOB_READ_CHUNK) {
-      const chunk = defs.slice(from, from + JOB_READ_CHUNK);
-      const jobKeys = chunk.map((def) => this.keysOf(def).jobKey);
-      chunks.push(
-        readJobDataAndLock(this.redis, jobKeys).then((rows) =>
-          chunk.map((definition, i) => {
-            const { raw, locked } = rows[i];
-            const state = raw ? this.decodeState(jobKeys[i], raw) : null;
-            return { definition, state, running: locked, scheduled: raw !== null };
-          }),
-        ),
-      );
+    // Chunks never span shards: on a cluster a script only touches keys of one slot.
+    const snapshots = new Array<TargetSnapshot>(defs.length);
+    const chunks: Array<Promise<void>> = [];
+    for (const group of this.router.group(defs, (def) => this.keysOf(def).key)) {
+      for (let from = 0; from < group.items.length; from += JOB_READ_CHUNK) {
+        const chunk = group.items.slice(from, from + JOB_READ_CHUNK);
+        const jobKeys = chunk.map((def) => this.keysOf(def).jobKey);
+        chunks.push(
+          readJobDataAndLock(this.redis, jobKeys).then((rows) =>
+            chunk.forEach((definition, i) => {
+              const { raw, locked } = rows[i];
+              const state = raw ? this.decodeState(jobKeys[i], raw) : null;
+              snapshots[group.indexes[from + i]] = { definition, state, running: locked, scheduled: raw !== null };
+            }),
+          ),
+        );
+      }
     }
-    const snapshots = (await Promise.all(chunks)).flat();
+    await Promise.all(chunks);
     if (wholeFleet && this.decodedStates.size > defs.length) this.forgetDecodedStatesBut(defs);
     return snapshots;
   }

@@ -1,12 +1,15 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { redactSecrets } from '../core/redact';
 import { redisBackUp, redisDown, redisUrlScheme } from './redis-messages';
 
-/** How a user hands us Redis: a URL, ioredis options, or a client they own. */
-export type RedisConnectionInput = string | RedisOptions | Redis;
+/** How a user hands us Redis: a URL, ioredis options, a client they own, or an ioredis Cluster. */
+export type RedisConnectionInput = string | RedisOptions | Redis | Cluster;
+
+/** A connection the engine sends commands on: one Redis, or a Redis Cluster (every key of one queue in one slot). */
+export type RedisClient = Redis | Cluster;
 
 export interface OwnedRedis {
-  client: Redis;
+  client: RedisClient;
   /** True when we created the client and must close it. */
   owned: boolean;
 }
@@ -34,6 +37,11 @@ function isRedisClient(value: RedisConnectionInput): value is Redis {
   return value instanceof Redis;
 }
 
+/** True for an ioredis Cluster: its keys must be hash-tagged per queue (see poll-queue-options.ts). */
+export function isClusterInput(value: RedisConnectionInput): value is Cluster {
+  return value instanceof Cluster;
+}
+
 function checkUrl(input: string): void {
   let scheme: string;
   try {
@@ -52,8 +60,13 @@ function checkUrl(input: string): void {
  * (ioredis would otherwise print a stack for every reconnect attempt).
  */
 export function openRedis(input: RedisConnectionInput, name: string, logger?: ConnectionStateLogger): OwnedRedis {
-  let client: Redis;
-  if (isRedisClient(input)) {
+  let client: RedisClient;
+  if (isClusterInput(input)) {
+    // The cluster's own node connections carry the options; its startup nodes are kept.
+    client = input.duplicate(undefined, {
+      redisOptions: { ...input.options.redisOptions, maxRetriesPerRequest: null, connectionName: name },
+    });
+  } else if (isRedisClient(input)) {
     client = input.duplicate({ maxRetriesPerRequest: null, connectionName: name });
   } else if (typeof input === 'string') {
     checkUrl(input);
@@ -65,7 +78,7 @@ export function openRedis(input: RedisConnectionInput, name: string, logger?: Co
   return { client, owned: true };
 }
 
-function watchConnectionState(client: Redis, name: string, where: string, logger?: ConnectionStateLogger): void {
+function watchConnectionState(client: RedisClient, name: string, where: string, logger?: ConnectionStateLogger): void {
   let down = false;
   client.on('error', (error: Error) => {
     if (down) return;
@@ -91,18 +104,18 @@ export function isConnectionError(error: Error & { code?: unknown }): boolean {
  * while Redis is gone (or the error is the socket's own) the connection's state
  * line says it all, and BullMQ would print each retry's error.
  */
-export function logUnlessOutage(client: Redis, log: (message: string) => void, label: string, error: Error): void {
+export function logUnlessOutage(client: RedisClient, log: (message: string) => void, label: string, error: Error): void {
   if (!isRedisReady(client) || isConnectionError(error)) return;
   log(`${label}: ${redactSecrets(error.message)}`);
 }
 
 /** True while the client can send commands now (not connecting, not reconnecting). */
-export function isRedisReady(client: Redis): boolean {
+export function isRedisReady(client: RedisClient): boolean {
   return client.status === 'ready';
 }
 
 /** Resolves true once the client is connected (at once when it is), false when its connection attempt fails. */
-export function whenConnected(client: Redis): Promise<boolean> {
+export function whenConnected(client: RedisClient): Promise<boolean> {
   if (isRedisReady(client)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const settle = (connected: boolean) => {
@@ -152,6 +165,10 @@ export async function closeRedis(redis: OwnedRedis | null | undefined, ms = SHUT
 
 /** A description safe to print: host and port, never the password. */
 export function describeRedis(input: RedisConnectionInput): string {
+  if (isClusterInput(input)) {
+    const nodes = input.nodes('master').map((node) => `${node.options.host ?? '127.0.0.1'}:${node.options.port ?? 6379}`);
+    return `redis cluster${nodes.length > 0 ? ` ${nodes.sort().join(',')}` : ''} (existing client)`;
+  }
   if (isRedisClient(input)) {
     const { host, port, db } = input.options;
     return `redis://${host ?? '127.0.0.1'}:${port ?? 6379}/${db ?? 0} (existing client)`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { targetKey, type TargetDefinition } from '../core/target';
 import type { EngineKeys } from './engine-keys';
 
@@ -22,7 +22,7 @@ export class TargetStore {
   private localRevision = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: EngineKeys,
   ) {}
 

@@ -9,12 +9,18 @@ import type { AdaptivePollingReplicaOptions } from './replicas/replica-options';
 
 /** Options of `AdaptivePollingModule.forRoot()` / `forRootAsync()`. */
 export interface AdaptivePollingModuleOptions {
-  /** Redis: a URL, ioredis options, or an existing ioredis client. */
+  /** Redis: a URL, ioredis options, an existing ioredis client, or an ioredis Cluster. */
   redis: RedisConnectionInput;
   /** BullMQ queue name (default `adaptive-polling`). */
   queueName?: string;
   /** BullMQ key prefix (default `bull`); with queueName, keeps two apps on one Redis apart. */
   prefix?: string;
+  /**
+   * BullMQ queues the schedule is split over (default 1, at most 64): a target's job lives in the
+   * queue its key hashes to, and every worker process works every queue. On a Redis Cluster each
+   * queue has its own hash tag, so the shards spread over the cluster's nodes. Same on every replica.
+   */
+  shards?: number;
   /** Interval, policy, backoff, breaker and dead-letter options; env and system.json may override. */
   polling?: PollingOptionsInput;
   /** Path of a `system.json` with `adaptivePolling*` settings (integer seconds); missing file = none. */

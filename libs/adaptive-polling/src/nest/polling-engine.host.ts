@@ -41,6 +41,7 @@ export class PollingEngineHost implements OnApplicationBootstrap, BeforeApplicat
       connection: config.module.redis,
       queueName: config.queueName,
       prefix: config.prefix,
+      shards: config.shards,
       options: config.polling,
       policies: config.policies,
       handlers: this.handlers,

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { PollingOptionsError } from '../core/errors';
 import { resolveModuleConfig, validateAdaptivePollingOptions } from './resolved-config';
@@ -33,5 +34,23 @@ describe('module options: one pass over every section', () => {
 
   it('accepts a good configuration', () => {
     expect(validateAdaptivePollingOptions({ redis: 'rediss://user:pw@cache:6380/1', api: { auth: false }, env: false })).toEqual([]);
+  });
+
+  it('accepts an ioredis Cluster and hash-tags the queue name for it (a plain one stays plain on one Redis)', () => {
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
+    expect(validateAdaptivePollingOptions({ redis: cluster, api: { auth: false }, env: false })).toEqual([]);
+    expect(resolveModuleConfig({ redis: cluster, api: { auth: false }, env: false }).queueName).toBe('{adaptive-polling}');
+    expect(resolveModuleConfig({ redis: cluster, prefix: '{app}', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
+    expect(resolveModuleConfig({ redis: 'redis://cache:6379', api: { auth: false }, env: false }).queueName).toBe('adaptive-polling');
+  });
+
+  it('checks shards: a whole number from 1 to 64, and names whose hash tag would put every shard in one slot', () => {
+    const base = { redis: 'redis://cache:6379', api: { auth: false }, env: false } as const;
+    expect(resolveModuleConfig({ ...base, shards: 3 }).shards).toBe(3);
+    expect(resolveModuleConfig(base).shards).toBe(1);
+    for (const shards of [0, 1.5, 65]) expect(validateAdaptivePollingOptions({ ...base, shards }).map((p) => p.field)).toEqual(['shards']);
+    expect(validateAdaptivePollingOptions({ ...base, shards: 2, prefix: '{app}' })).toEqual([
+      { field: 'shards', message: expect.stringMatching(/prefix/) },
+    ]);
   });
 });

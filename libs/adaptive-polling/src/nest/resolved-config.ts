@@ -17,6 +17,10 @@ import { moduleEnvironment, resolveApiConfig } from './api/api-config';
 import { resolveHousekeepingOptions } from './housekeeping/housekeeping-options';
 import { resolveMetricsOptions } from './metrics/resolve-metrics-options';
 import { resolveReplicaOptions } from './replicas/replica-options';
+import { pollQueueName } from '../engine/poll-queue-options';
+import { shardNamingProblem } from '../engine/shard-queues';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/shards';
+import { isClusterInput } from '../engine/redis-connection';
 
 /** The module's options after defaults, system.json and env, all validated. */
 export interface ResolvedModuleConfig {
@@ -26,6 +30,7 @@ export interface ResolvedModuleConfig {
   targets: TargetDefinition[];
   queueName: string;
   prefix: string;
+  shards: number;
   stalledIntervalMs: number;
   shutdownGraceMs: number;
   reconcileIntervalMs: number;
@@ -89,9 +94,25 @@ export function resolveModuleConfig(
     const problem = urlProblem(options.redis, 'redis', REDIS_URL_KIND);
     if (problem) problems.push(problem);
   }
-  for (const field of ['concurrency', 'globalConcurrency', 'stalledIntervalMs', 'shutdownGraceMs', 'reconcileIntervalMs'] as const) {
+  for (const field of [
+    'concurrency',
+    'globalConcurrency',
+    'stalledIntervalMs',
+    'shutdownGraceMs',
+    'reconcileIntervalMs',
+    'shards',
+  ] as const) {
     checkPositiveInteger(options[field], field, problems);
   }
+  if (typeof options.shards === 'number' && options.shards > MAX_SHARDS) {
+    problems.push({ field: 'shards', message: `must be at most ${MAX_SHARDS}` });
+  }
+  const naming = shardNamingProblem(
+    typeof options.prefix === 'string' ? options.prefix : DEFAULT_PREFIX,
+    typeof options.queueName === 'string' ? options.queueName : DEFAULT_QUEUE_NAME,
+    typeof options.shards === 'number' ? options.shards : DEFAULT_SHARDS,
+  );
+  if (naming) problems.push({ field: 'shards', message: naming });
   for (const field of ['queueName', 'prefix'] as const) {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes(':'))) {
@@ -123,8 +144,10 @@ export function resolveModuleConfig(
     polling,
     policies,
     targets,
-    queueName: options.queueName ?? DEFAULT_QUEUE_NAME,
+    // Hash-tagged on a Redis Cluster, so the module's own keys beside the queue's share its slot.
+    queueName: pollQueueName(options.prefix ?? DEFAULT_PREFIX, options.queueName ?? DEFAULT_QUEUE_NAME, isClusterInput(options.redis)),
     prefix: options.prefix ?? DEFAULT_PREFIX,
+    shards: options.shards ?? DEFAULT_SHARDS,
     stalledIntervalMs: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
     shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
     reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,

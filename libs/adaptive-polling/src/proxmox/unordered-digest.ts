@@ -1,3 +1,5 @@
+import { fmix32 } from '../core/hash32';
+
 /**
  * A digest of a set of records that ignores their order, for change signals of large
  * answers: a 1,000-guest `cluster/resources` as sorted text lines costs about 1 ms of CPU
@@ -70,14 +72,4 @@ export class UnorderedDigest {
     this.b = Math.imul(this.b ^ unit, 0x5bd1e995) ^ (this.b >>> 15);
     return this;
   }
-}
-
-/** murmur3's 32-bit finaliser: spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -1,5 +1,5 @@
+import type { RedisClient } from '../../engine/redis-connection';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 /** A signed-in browser: its CSRF token travels in pages and comes back in a header on every POST. */
 export interface ConsoleSession {
@@ -22,7 +22,7 @@ function randomToken(): string {
  */
 export class ConsoleSessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     readonly ttlMs: number,
   ) {}

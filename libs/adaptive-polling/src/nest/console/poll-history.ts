@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../engine/redis-connection';
 import type { PollFinishedEvent } from '../../engine/engine-events';
 
 /** One poll as the target page charts it. */
@@ -30,7 +30,7 @@ export function historyPoint(event: PollFinishedEvent, at: number): HistoryPoint
  */
 export class PollHistoryStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyOf: (target: string) => string,
   ) {}
 

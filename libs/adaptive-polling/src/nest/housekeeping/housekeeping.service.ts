@@ -1,7 +1,7 @@
+import type { RedisClient } from '../../engine/redis-connection';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { describeError } from '../../core/redact';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ADAPTIVE_POLLING_HOUSEKEEPING_OPTIONS, type ResolvedHousekeepingOptions } from './housekeeping-options';
@@ -108,7 +108,7 @@ export class HousekeepingService implements OnApplicationBootstrap, BeforeApplic
     };
     const { engine } = this.host;
     if (!engine.bullQueue) return report('not_running');
-    let redis: Redis;
+    let redis: RedisClient;
     let lock: RedisLock | null;
     const lockKey = engine.keys.lock(task.name);
     const throttleKey = `${lockKey}:recent`;

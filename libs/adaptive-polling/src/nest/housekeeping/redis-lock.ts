@@ -1,5 +1,5 @@
+import type { RedisClient } from '../../engine/redis-connection';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 // Compare-and-delete / compare-and-extend: only the holder of the token may.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -12,14 +12,14 @@ const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
  */
 export class RedisLock {
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly token: string,
     private readonly ttlMs: number,
   ) {}
 
   /** The lock, or null when another owner holds it. */
-  static async acquire(redis: Redis, key: string, ttlMs: number): Promise<RedisLock | null> {
+  static async acquire(redis: RedisClient, key: string, ttlMs: number): Promise<RedisLock | null> {
     const token = randomUUID();
     const ok = await redis.set(key, token, 'PX', Math.ceil(ttlMs), 'NX');
     return ok === 'OK' ? new RedisLock(redis, key, token, ttlMs) : null;

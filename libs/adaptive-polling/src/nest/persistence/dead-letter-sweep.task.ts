@@ -128,7 +128,7 @@ export class DeadLetterSweepTask implements OnModuleInit {
     const state = stateFromDeadLetterRow(row, optionsForType(this.host.config.polling, snap.definition.type), now);
     const delay = snap.definition.paused ? PAUSED_DELAY_MS : Math.max(0, row.retryAtMs - now);
     const data = encodeJobData(key, now + delay, state);
-    const queue = this.host.engine.bullQueue;
+    const queue = this.host.engine.queueOfTarget(key);
     if (await queue.getJob(jobIdForTarget(key))) return false;
     await queue.add(key, data, { jobId: jobIdForTarget(key), delay });
     return true;
