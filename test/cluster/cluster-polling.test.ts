@@ -94,6 +94,10 @@ describe('polling on a Redis Cluster (6 redis-server processes, 3 masters)', () 
     const snapshots = await engine.snapshots();
     expect(snapshots.map((s) => s.definition.name)).toEqual([...names].sort());
     expect(snapshots.every((s) => s.scheduled && s.state !== null)).toBe(true);
+    // The fleet aggregates (health, gauges) read on the cluster, running jobs counted shard by shard.
+    const [aggregate] = await engine.fleetAggregates({ nowMs: Date.now(), dueWindowMs: 60_000, maxIntervalMs: () => 60_000 });
+    expect(aggregate).toMatchObject({ type: 'scripted', targets: names.length, queued: names.length, deadLetters: 0 });
+    expect(aggregate.dueSoon).toBeLessThanOrEqual(names.length);
     await app.close();
     apps.splice(apps.indexOf(app), 1);
   });
