@@ -50,8 +50,8 @@ export interface PauseAppliedEvent extends TargetRef {
 }
 
 /** Where in a poll run an unexpected error happened. */
-export type EngineErrorStage = 'operator_actions' | 'read_target' | 'decide' | 'poll' | 'commit';
-export const ENGINE_ERROR_STAGES: readonly EngineErrorStage[] = ['operator_actions', 'read_target', 'decide', 'poll', 'commit'];
+export type EngineErrorStage = 'rehome' | 'operator_actions' | 'read_target' | 'decide' | 'poll' | 'commit';
+export const ENGINE_ERROR_STAGES: readonly EngineErrorStage[] = ['rehome', 'operator_actions', 'read_target', 'decide', 'poll', 'commit'];
 
 export interface EngineErrorEvent extends TargetRef {
   stage: EngineErrorStage;

@@ -108,8 +108,6 @@ export class PollProcessor {
   }
 
   async process(job: Job<PollJobData>, token: string | undefined): Promise<void> {
-    // A failed move is retried on the job's next run; this one polls where it is.
-    if (this.deps.rehome && (await this.deps.rehome(job).catch(() => false))) return;
     const progress: RunProgress = {
       stage: 'operator_actions',
       ref: null,
@@ -119,6 +117,7 @@ export class PollProcessor {
       runAgain: false,
       pollStarted: false,
     };
+    if (await this.movedHome(job, progress)) return;
     let verdict: RunVerdict | null;
     let failure: { error: unknown; stage: EngineErrorStage } | null = null;
     try {
@@ -358,6 +357,17 @@ export class PollProcessor {
       if (verdict.runAgain) await job.promote().catch(() => undefined);
     }
     throw new DelayedError();
+  }
+
+  /** True when the job sat outside its shard and was moved home (the run ends there). A failed move is reported, and this run polls where the job is; its next run tries again. */
+  private async movedHome(job: Job<PollJobData>, progress: RunProgress): Promise<boolean> {
+    if (!this.deps.rehome) return false;
+    try {
+      return await this.deps.rehome(job);
+    } catch (error) {
+      this.report(job, progress, 'rehome', error);
+      return false;
+    }
   }
 
   private report(job: Job<PollJobData>, progress: RunProgress, stage: EngineErrorStage, error: unknown): void {
