@@ -137,4 +137,33 @@ describe('Bull Board job view', () => {
     expect(detail.job.timestamp + (detail.job.opts.delay || detail.job.delay)).toBe(healthyState.nextRunAtMs);
     for (const secret of SECRETS) expect(oneText).not.toContain(secret);
   });
+
+  it("shows every shard's queue, each with the jobs of its targets", async () => {
+    const names = Array.from({ length: 9 }, (_, i) => `s${i}`);
+    app = await startObservedApp(
+      new PollRecorder(),
+      {
+        queueName: 'board-shards',
+        shards: 3,
+        redis: redis.url,
+        polling: fastPolling(),
+        targets: names.map((name) => ({ name, type: 'scripted', fixedIntervalMs: 3_600_000 })),
+      },
+      [AdaptivePollingBullBoardModule.forRoot()],
+    );
+    const shardQueues = ['board-shards', 'board-shards-1', 'board-shards-2'];
+    const listed = async () => {
+      const response = await fetch(`${app!.url}/admin/queues/api/queues?status=delayed&page=1&jobsPerPage=50`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
+    };
+    const jobsIn = (q: { counts: Record<string, number> }) => Object.values(q.counts).reduce((a, b) => a + b, 0);
+    await eventually(async () => {
+      const { queues } = await listed();
+      return shardQueues.every((name) => queues.some((q) => q.name === name)) && queues.reduce((n, q) => n + jobsIn(q), 0) === names.length;
+    }, "the three shard queues listed with every target's job");
+    const { queues } = await listed();
+    expect(queues.map((q) => q.name).sort()).toEqual(shardQueues);
+    for (const q of queues) expect(jobsIn(q), q.name).toBeGreaterThan(0);
+  });
 });

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { ModuleRef } from '@nestjs/core';
 import { BULL_BOARD_INSTANCE, type BullBoardInstance } from '@bull-board/nestjs';
 import { Queue } from 'bullmq';
-import { describeRedis, isRedisReady, logUnlessOutage, openRedis, type OwnedRedis } from '../../engine/redis-connection';
+import { describeRedis, isClusterInput, isRedisReady, logUnlessOutage, openRedis, type OwnedRedis } from '../../engine/redis-connection';
 import { redisNotAnswering } from '../../engine/redis-messages';
 import { pollQueueOptions } from '../../engine/poll-queue-options';
+import { shardQueueNames } from '../../engine/shard-queues';
 import { ADAPTIVE_POLLING_API_CONFIG, moduleEnvironment, resolveApiConfig, type ResolvedApiConfig } from '../api/api-config';
 import { ADAPTIVE_POLLING_CONFIG, type ResolvedModuleConfig } from '../resolved-config';
 import { AuthFailureLimiter } from '../../core/auth-failure-limiter';
@@ -49,8 +50,8 @@ export class BullBoardConfigError extends Error {
 }
 
 /**
- * Puts the polling queue on the board and sets who may see it. The board
- * gets a Queue object of its own (same name, prefix and Redis as the
+ * Puts the polling queues (one per shard) on the board and sets who may see
+ * it. The board gets Queue objects of its own (same name, prefix and Redis as the
  * engine's), opened at module init: it does not wait for the engine to
  * start, and works in an API-only process too.
  */
@@ -58,7 +59,7 @@ export class BullBoardConfigError extends Error {
 export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('AdaptivePollingBullBoard');
   private redis: OwnedRedis | null = null;
-  private queue: Queue | null = null;
+  private queues: Queue[] = [];
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -67,9 +68,9 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     @Inject(BULL_BOARD_OPTIONS) private readonly options: AdaptivePollingBullBoardOptions,
   ) {}
 
-  /** The queue shown (null before init). */
+  /** The first (shard 0's) queue shown (null before init). */
   get polledQueue(): Queue | null {
-    return this.queue;
+    return this.queues[0] ?? null;
   }
 
   onModuleInit(): void {
@@ -83,15 +84,23 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
     const readOnly = this.options.readOnly ?? true;
     const redis = openRedis(config.module.redis, 'adaptive-polling:bull-board', this.logger);
     this.redis = redis;
-    this.queue = new Queue(config.queueName, pollQueueOptions(redis.client, config.prefix));
-    this.queue.on('error', (error) => logUnlessOutage(redis.client, (m) => this.logger.error(m), 'queue error', error));
-    const adapter = new PollingQueueAdapter(this.queue, {
-      readOnlyMode: readOnly,
-      description: 'Adaptive polling: one delayed job per target',
-    });
-    adapter.setFormatter('data', pollJobDataFormatter(config.clock));
-    this.board.addQueue(adapter);
-    this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, config.queueName, readOnly, description));
+    // Every shard's queue (one with the default `shards: 1`), named as the engine names them.
+    const names = shardQueueNames(config.prefix, config.queueName, config.shards, isClusterInput(config.module.redis));
+    for (const [shard, name] of names.entries()) {
+      const queue = new Queue(name, pollQueueOptions(redis.client, config.prefix));
+      queue.on('error', (error) => logUnlessOutage(redis.client, (m) => this.logger.error(m), 'queue error', error));
+      this.queues.push(queue);
+      const adapter = new PollingQueueAdapter(queue, {
+        readOnlyMode: readOnly,
+        description:
+          names.length === 1
+            ? 'Adaptive polling: one delayed job per target'
+            : `Adaptive polling, shard ${shard} of ${names.length}: one delayed job per target of this shard`,
+      });
+      adapter.setFormatter('data', pollJobDataFormatter(config.clock));
+      this.board.addQueue(adapter);
+    }
+    this.logger.log(boardServed(this.options.route ?? DEFAULT_BULL_BOARD_ROUTE, names.join(', '), readOnly, description));
   }
 
   /**
@@ -100,11 +109,11 @@ export class PollingQueueBoard implements OnModuleInit, BeforeApplicationShutdow
    * view has nothing to flush, so the connection is dropped, not quit.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const queue = this.queue;
+    const queues = this.queues;
     const redis = this.redis;
-    this.queue = null;
+    this.queues = [];
     this.redis = null;
-    if (queue) await boundedWait(queue.close(), QUEUE_CLOSE_BOUND_MS);
+    await boundedWait(Promise.all(queues.map((queue) => queue.close())), QUEUE_CLOSE_BOUND_MS);
     if (redis?.owned) redis.client.disconnect();
   }
 
