@@ -12,7 +12,7 @@ import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
 import type { PollContext } from '../../libs/adaptive-polling/src/engine/poll-handler';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
-import { commandCalls, diffCalls, infoField, totalCalls } from '../lib/redis-info';
+import { commandCalls, diffCalls, infoField, totalCalls, type CommandCalls } from '../lib/redis-info';
 import { LatenessRecorder } from '../lib/lateness-recorder';
 import { distribution, log, round, sleep, type Distribution } from '../lib/stats';
 
@@ -50,6 +50,8 @@ export interface NodeCommands {
   node: string;
   commands: number;
   share: number | null;
+  /** Its most called commands over the window (calls), the most first: where a node's extra share comes from. */
+  topCommands: Record<string, number>;
 }
 
 export interface ScaleResult {
@@ -130,8 +132,16 @@ export function countSeries(scrape: string): number {
   return n;
 }
 
-async function nodeCommands(nodes: readonly Redis[]): Promise<number[]> {
-  return Promise.all(nodes.map(async (node) => totalCalls(await commandCalls(node))));
+async function nodeCommands(nodes: readonly Redis[]): Promise<CommandCalls[]> {
+  return Promise.all(nodes.map((node) => commandCalls(node)));
+}
+
+function topCalls(calls: CommandCalls, n = 10): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(calls)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n),
+  );
 }
 
 function roundAll(times: readonly number[]): number[] {
@@ -258,10 +268,9 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     await sleep(config.latenessWindowMs);
     const idleLateness = lateness.stop();
     loopDelay.disable();
-    const commandsByNode = diffCalls(
-      Object.fromEntries(nodeUrls.map((u, i) => [u, commands0[i]])),
-      Object.fromEntries((await nodeCommands(nodes)).map((n, i) => [nodeUrls[i], n])),
-    );
+    const commands1 = await nodeCommands(nodes);
+    const callsByNode = commands1.map((after, i) => diffCalls(commands0[i], after));
+    const commandsByNode = Object.fromEntries(nodeUrls.map((u, i) => [u, totalCalls(callsByNode[i])]));
     log(`scale: ${idleLateness.length} polls in the ${config.latenessWindowMs} ms lateness window`);
     // The same window again at Redis `hz 100` (as the lateness scenario does): at `hz 10` a worker
     // blocked waiting for the next due job can wake up to a 100 ms tick late.
@@ -392,10 +401,11 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
         max: round(loopDelay.max / 1e6, 1),
       },
       redisCommandsPerPoll: idleLateness.length ? round(totalCalls(commandsByNode) / idleLateness.length, 2) : null,
-      redisCommandsByNode: nodeUrls.map((node) => ({
+      redisCommandsByNode: nodeUrls.map((node, i) => ({
         node,
         commands: commandsByNode[node] ?? 0,
         share: totalCalls(commandsByNode) ? round((commandsByNode[node] ?? 0) / totalCalls(commandsByNode), 3) : null,
+        topCommands: topCalls(callsByNode[i]),
       })),
     };
   } finally {
