@@ -15,6 +15,9 @@
  * --scale N: the scale scenario at 10,000 and at N targets (--scale A,B: at A
  * and at B), each on a fresh private Redis, reported as scale10k, scale100k, ...;
  * with --scale, the other parts (the 10,000-target `scale` part too) run only when --only names them.
+ * --cluster (with --scale): once more on a fresh local Redis Cluster (3 masters, 3 replicas) with
+ * `shards: 3`, at the largest size but at most CLUSTER_MAX_TARGETS, reported as scaleCluster3 with
+ * each master's share of the commands.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startPrivateRedis } from '../test/support/private-redis';
+import { RedisClusterProcess } from '../test/support/redis-cluster';
 import { log, median, round } from './lib/stats';
 import type { ThroughputConfig, ThroughputResult } from './scenarios/throughput';
 import type { LatenessConfig, LatenessResult } from './scenarios/lateness';
@@ -42,7 +46,25 @@ export interface BenchArgs {
   tiny: boolean;
   /** Fleet sizes of the scale runs (--scale), or null. */
   scale: number[] | null;
+  /** --cluster: the scale scenario also on a local 3-master Redis Cluster with 3 shards. */
+  cluster: boolean;
 }
+
+/** Shards (and masters) of the --cluster run. */
+export const CLUSTER_SHARDS = 3;
+/**
+ * The --cluster run's fleet size cap: 6 redis-server processes and the app
+ * share 2 cores here, and the share of commands needs a few thousand polls, not 100,000 targets.
+ */
+export const CLUSTER_MAX_TARGETS = 30_000;
+/**
+ * Queue name of the --cluster run. Each shard queue lives in the slot of its
+ * hash tag; with 3 shards on 3 masters a name's 3 slots fall on 3 different
+ * masters for only some names, and this is one (`{bench-cluster}`,
+ * `{bench-cluster-1}`, `{bench-cluster-2}` on the default even split of
+ * `redis-cli --cluster create`). The run checks it and reports each shard's master.
+ */
+const CLUSTER_QUEUE = 'bench-cluster';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const only = argv.find((a) => a.startsWith('--only='));
@@ -53,6 +75,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     tiny: argv.includes('--tiny'),
     only: only ? new Set(only.slice('--only='.length).split(',')) : null,
     scale: parseScale(argv),
+    cluster: argv.includes('--cluster'),
   };
 }
 
@@ -87,6 +110,58 @@ function summariseScale(config: ScaleRunConfig, r: ScaleResult) {
     redisCommandsByNode: r.redisCommandsByNode,
     run: { config, ...r },
   };
+}
+
+const CLUSTER_KEY = `scaleCluster${CLUSTER_SHARDS}`;
+
+/** The scale scenario on a fresh local Redis Cluster with `shards: 3`; commands and memory counted on the masters. */
+async function runOnCluster(targets: number, args: BenchArgs) {
+  log(`${CLUSTER_KEY}: starting a local Redis Cluster (6 redis-server, 3 masters)`);
+  const cluster = await RedisClusterProcess.start();
+  try {
+    const masters = await cluster.masterPorts();
+    const shardQueues = Array.from({ length: CLUSTER_SHARDS }, (_, i) => `{${CLUSTER_QUEUE}${i === 0 ? '' : `-${i}`}}`);
+    const shardMasters = await Promise.all(
+      shardQueues.map(async (queue) => ({ queue, master: `127.0.0.1:${await cluster.masterOf(queue)}` })),
+    );
+    if (new Set(shardMasters.map((s) => s.master)).size < CLUSTER_SHARDS) {
+      log(`${CLUSTER_KEY}: warning: the shard queues do not fall on ${CLUSTER_SHARDS} different masters: ${JSON.stringify(shardMasters)}`);
+    }
+    const config = scaleConfig(targets, args);
+    const nodeUrls = masters.map((port) => `redis://127.0.0.1:${port}`);
+    const r = await runChild<ScaleResult>(
+      'scale',
+      {
+        redisUrl: nodeUrls[0],
+        queueName: CLUSTER_QUEUE,
+        redisNodeUrls: nodeUrls,
+        cluster: { startupNodes: cluster.startupNodes, shards: CLUSTER_SHARDS },
+        ...config,
+      } satisfies ScaleConfig,
+      args.profile,
+    );
+    const summary = summariseScale(config, r);
+    const clusterShares = r.redisCommandsByNode.map((n) => ({ ...n, node: n.node.replace('redis://', '') }));
+    // max |share - 1/3| / (1/3), from the raw counts (the reported shares are rounded)
+    const all = clusterShares.reduce((sum, n) => sum + n.commands, 0);
+    const third = 1 / CLUSTER_SHARDS;
+    const nodeShareMaxDeviation =
+      all > 0 ? round(Math.max(...clusterShares.map((n) => Math.abs(n.commands / all - third) / third)), 3) : null;
+    log(
+      `${CLUSTER_KEY}: ${targets} targets, shares of commands per master ${clusterShares.map((n) => `${n.node} ${n.share ?? '-'}`).join(', ')} (max deviation from a third ${nodeShareMaxDeviation ?? '-'}); RSS ${summary.rssMb} MB, redis ${summary.redisBytesPerTarget} B/target, health p95 ${summary.healthP95Ms ?? '-'} ms, /metrics p95 ${summary.metricsP95Ms ?? '-'} ms, lateness p99 ${summary.latenessP99Ms ?? '-'} ms`,
+    );
+    return {
+      ...summary,
+      shards: CLUSTER_SHARDS,
+      shardMasters,
+      clusterShares,
+      nodeShareMaxDeviation,
+      counting:
+        "INFO commandstats calls on each master (the INFO calls excluded), over the lateness window (no requests running, Redis hz 10); commands run inside Lua scripts count too. Replicas are not counted: what they run is the masters' replication stream, not clients' commands. Memory (redisBytesPerTarget) is used_memory summed over the masters.",
+    };
+  } finally {
+    await cluster.stop();
+  }
 }
 
 function runChild<T>(scenario: string, config: object, profile: boolean): Promise<T> {
@@ -186,7 +261,7 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
   const result: Record<string, unknown> = {
     date: started.toISOString(),
     mode: args.tiny ? 'tiny' : args.quick ? 'quick' : 'full',
-    command: `npm run bench${args.quick || args.json || args.scale ? ' --' : ''}${args.quick ? ' --quick' : ''}${args.scale ? ` --scale ${args.scale.join(',')}` : ''}${args.json ? ' --json' : ''}`,
+    command: `npm run bench${args.quick || args.json || args.scale ? ' --' : ''}${args.quick ? ' --quick' : ''}${args.scale ? ` --scale ${args.scale.join(',')}` : ''}${args.cluster ? ' --cluster' : ''}${args.json ? ' --json' : ''}`,
     machine: machine(redisVersion),
   };
   let seq = 0;
@@ -306,6 +381,12 @@ export async function runBench(args: BenchArgs): Promise<Record<string, unknown>
       result.scaleSizes = args.scale;
     }
 
+    if (args.cluster) {
+      if (!args.scale)
+        throw new Error('--cluster needs --scale (the fleet size of the cluster run is the largest --scale size, at most 30,000)');
+      result[CLUSTER_KEY] = await runOnCluster(Math.min(args.scale[args.scale.length - 1], CLUSTER_MAX_TARGETS), args);
+    }
+
     if (wants('realistic')) {
       const base = args.tiny
         ? { guests: 50, answers: 6, targets: 4, delayMs: 1, warmupMs: 300, measureMs: 700 }
@@ -359,8 +440,10 @@ export function goals(r: Record<string, unknown>) {
     typeof value === 'number'
       ? { value, goal: `${atMost ? '<=' : '>='} ${goal}`, met: atMost ? value <= goal : value >= goal }
       : { value: null, goal: `${atMost ? '<=' : '>='} ${goal}`, met: null };
+  const onCluster = r[CLUSTER_KEY] as { nodeShareMaxDeviation?: number | null } | undefined;
   return {
     ...scaleGoals(r, check),
+    ...(onCluster ? { [`${CLUSTER_KEY}.nodeShareMaxDeviation`]: check(onCluster.nodeShareMaxDeviation, 0.2, true) } : {}),
     throughputRatio: check(r.throughputRatio, 0.9, false),
     redisCommandsRatio: check(r.redisCommandsRatio, 1.5, true),
     latenessP99Ms: check(r.latenessP99Ms, 20, true),

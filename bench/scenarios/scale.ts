@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { AdaptivePollingModule } from '../../libs/adaptive-polling/src/nest/adaptive-polling.module';
 import { AdaptivePollingPrometheusModule } from '../../libs/adaptive-polling/src/nest/metrics/adaptive-polling-prometheus.module';
 import { Poller } from '../../libs/adaptive-polling/src/nest/poller.decorator';
@@ -12,7 +12,7 @@ import type { TargetInput } from '../../libs/adaptive-polling/src/core/target';
 import type { PollContext } from '../../libs/adaptive-polling/src/engine/poll-handler';
 import { ADAPTIVE_POLLING_API_CONFIG, type ResolvedApiConfig } from '../../libs/adaptive-polling/src/nest/api/api-config';
 import { targetStateFromJobData } from '../../libs/adaptive-polling/src/engine/job-state-codec';
-import { commandCalls, diffCalls, infoField, totalCalls } from '../lib/redis-info';
+import { commandCalls, diffCalls, infoField, totalCalls, type CommandCalls } from '../lib/redis-info';
 import { LatenessRecorder } from '../lib/lateness-recorder';
 import { distribution, log, round, sleep, type Distribution } from '../lib/stats';
 
@@ -37,6 +37,12 @@ export interface ScaleConfig {
    * (default: the one at redisUrl). A cluster run passes each node here.
    */
   redisNodeUrls?: string[];
+  /**
+   * Run on a Redis Cluster instead of redisUrl: the app connects through an
+   * ioredis Cluster built here from these seed nodes, with `shards` queues.
+   * redisNodeUrls then lists the masters (memory and commands are summed over them).
+   */
+  cluster?: { startupNodes: Array<{ host: string; port: number }>; shards: number };
 }
 
 /** Commands one Redis node ran over the lateness window, and its share of all nodes' commands. */
@@ -44,6 +50,8 @@ export interface NodeCommands {
   node: string;
   commands: number;
   share: number | null;
+  /** Its most called commands over the window (calls), the most first: where a node's extra share comes from. */
+  topCommands: Record<string, number>;
 }
 
 export interface ScaleResult {
@@ -124,8 +132,16 @@ export function countSeries(scrape: string): number {
   return n;
 }
 
-async function nodeCommands(nodes: readonly Redis[]): Promise<number[]> {
-  return Promise.all(nodes.map(async (node) => totalCalls(await commandCalls(node))));
+async function nodeCommands(nodes: readonly Redis[]): Promise<CommandCalls[]> {
+  return Promise.all(nodes.map((node) => commandCalls(node)));
+}
+
+function topCalls(calls: CommandCalls, n = 10): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(calls)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n),
+  );
 }
 
 function roundAll(times: readonly number[]): number[] {
@@ -163,7 +179,8 @@ async function jobHashBytes(redis: Redis, queueName: string, polled: boolean): P
   let cursor = '0';
   const sizes: number[] = [];
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queueName}:target-*`, 'COUNT', 500);
+    // `bull:<name>:` on one Redis, `bull:{<name>}:` and `bull:{<name>-<i>}:` (shards) on a cluster
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:*${queueName}*:target-*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys) {
       if (key.endsWith(':lock') || key.endsWith(':logs')) continue;
@@ -179,15 +196,32 @@ async function jobHashBytes(redis: Redis, queueName: string, polled: boolean): P
   return sizes.length ? Math.round(sizes.reduce((s, v) => s + v, 0) / sizes.length) : null;
 }
 
+/** used_memory summed over the nodes (on a cluster: the masters; replicas hold copies). */
+async function usedMemory(nodes: readonly Redis[]): Promise<number> {
+  const each = await Promise.all(nodes.map((node) => infoField(node, 'memory', 'used_memory')));
+  return each.reduce((s, v) => s + v, 0);
+}
+
+/** Mean MEMORY USAGE of up to 50 job hashes over the nodes (null if none). */
+async function jobHashBytesOver(nodes: readonly Redis[], queueName: string, polled: boolean): Promise<number | null> {
+  const each = await Promise.all(nodes.map((node) => jobHashBytes(node, queueName, polled)));
+  const found = each.filter((v): v is number => v !== null);
+  return found.length ? Math.round(found.reduce((s, v) => s + v, 0) / found.length) : null;
+}
+
 export async function scale(config: ScaleConfig): Promise<ScaleResult> {
-  const redis = new Redis(config.redisUrl, { connectionName: 'bench:scale-stats' });
+  // The app's connection: the URL, or on a cluster an ioredis Cluster of the seed nodes.
+  const appRedis = config.cluster
+    ? new Cluster(config.cluster.startupNodes, { redisOptions: { maxRetriesPerRequest: null, connectionName: 'bench:scale-app' } })
+    : config.redisUrl;
   const total = config.staticTargets + config.registryTargets;
 
   @Module({
     imports: [
       AdaptivePollingModule.forRoot({
-        redis: config.redisUrl,
+        redis: appRedis,
         queueName: config.queueName,
+        ...(config.cluster ? { shards: config.cluster.shards } : {}),
         env: false,
         api: { token: TOKEN, healthCacheMs: 0 },
         // the issue's figure: /metrics with per-target labels off
@@ -206,11 +240,11 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
   const nodes = nodeUrls.map((url) => new Redis(url, { connectionName: 'bench:scale-commands' }));
   let app: INestApplication | null = null;
   try {
-    await redis.flushall();
+    await Promise.all(nodes.map((node) => node.flushall()));
     await sleep(200);
     global.gc?.();
     const rssBeforeBootMb = process.memoryUsage().rss / 2 ** 20;
-    const mem0 = await infoField(redis, 'memory', 'used_memory');
+    const mem0 = await usedMemory(nodes);
 
     const t0 = performance.now();
     app = await NestFactory.create(ScaleAppModule, { logger: ['error', 'warn'] });
@@ -234,10 +268,9 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     await sleep(config.latenessWindowMs);
     const idleLateness = lateness.stop();
     loopDelay.disable();
-    const commandsByNode = diffCalls(
-      Object.fromEntries(nodeUrls.map((u, i) => [u, commands0[i]])),
-      Object.fromEntries((await nodeCommands(nodes)).map((n, i) => [nodeUrls[i], n])),
-    );
+    const commands1 = await nodeCommands(nodes);
+    const callsByNode = commands1.map((after, i) => diffCalls(commands0[i], after));
+    const commandsByNode = Object.fromEntries(nodeUrls.map((u, i) => [u, totalCalls(callsByNode[i])]));
     log(`scale: ${idleLateness.length} polls in the ${config.latenessWindowMs} ms lateness window`);
     // The same window again at Redis `hz 100` (as the lateness scenario does): at `hz 10` a worker
     // blocked waiting for the next due job can wake up to a 100 ms tick late.
@@ -248,7 +281,7 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     await Promise.all(nodes.map((node) => node.config('SET', 'hz', '10')));
     global.gc?.();
     const settled = process.memoryUsage();
-    const mem1 = await infoField(redis, 'memory', 'used_memory');
+    const mem1 = await usedMemory(nodes);
     const polledShare = app.get(NoopPollers).polled.size / total;
     const url = `${await app.getUrl()}/api/monitoring/scheduler/health`.replace('[::1]', '127.0.0.1');
 
@@ -317,8 +350,8 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
     const cachedTimes = healthStatus === 200 ? await timeHealth(url, config.healthRequests) : [];
     const requestLateness = lateness.stop();
     const memory = process.memoryUsage();
-    const unpolled = await jobHashBytes(redis, config.queueName, false);
-    const polled = await jobHashBytes(redis, config.queueName, true);
+    const unpolled = await jobHashBytesOver(nodes, config.queueName, false);
+    const polled = await jobHashBytesOver(nodes, config.queueName, true);
     const deltaBytes = mem1 - mem0;
     const perTarget = deltaBytes / total;
     const steady = perTarget + (polled !== null && unpolled !== null ? Math.max(0, polled - unpolled) * (1 - polledShare) : 0);
@@ -368,15 +401,16 @@ export async function scale(config: ScaleConfig): Promise<ScaleResult> {
         max: round(loopDelay.max / 1e6, 1),
       },
       redisCommandsPerPoll: idleLateness.length ? round(totalCalls(commandsByNode) / idleLateness.length, 2) : null,
-      redisCommandsByNode: nodeUrls.map((node) => ({
+      redisCommandsByNode: nodeUrls.map((node, i) => ({
         node,
         commands: commandsByNode[node] ?? 0,
         share: totalCalls(commandsByNode) ? round((commandsByNode[node] ?? 0) / totalCalls(commandsByNode), 3) : null,
+        topCommands: topCalls(callsByNode[i]),
       })),
     };
   } finally {
     if (app) await app.close();
-    redis.disconnect();
+    if (typeof appRedis !== 'string') appRedis.disconnect();
     for (const node of nodes) node.disconnect();
   }
 }

@@ -7,12 +7,21 @@ import { describe, expect, it } from 'vitest';
 // with the figures' keys. The figures themselves are not asserted: timings on
 // a shared machine belong in docs/BENCHMARKS.md, not in a test.
 describe('bench harness', () => {
-  it('prints exactly one JSON object with every figure key, also of each --scale fleet size', () => {
+  it('prints exactly one JSON object with every figure key, also of each --scale fleet size and of the --cluster run', () => {
     const root = join(__dirname, '..', '..');
     const run = spawnSync(
       process.execPath,
-      // --scale A,B: two small fleets stand in for 10,000 and 100,000 (`--scale 100000`)
-      [join(root, 'bench', 'launch.mjs'), '--tiny', '--json', '--only=throughput,lateness,scale,realistic', '--scale', '300,600'],
+      // --scale A,B: two small fleets stand in for 10,000 and 100,000 (`--scale 100000`);
+      // --cluster: the largest once more on a local 3-master Redis Cluster (about 10 s more)
+      [
+        join(root, 'bench', 'launch.mjs'),
+        '--tiny',
+        '--json',
+        '--only=throughput,lateness,scale,realistic',
+        '--scale',
+        '300,600',
+        '--cluster',
+      ],
       {
         cwd: root,
         encoding: 'utf8',
@@ -65,5 +74,17 @@ describe('bench harness', () => {
       expect(figures.redisCommandsByNode).toHaveLength(1);
     }
     expect(result.goals).toHaveProperty(['scale600.rssMb']);
+    const onCluster = result.scaleCluster3 as Record<string, unknown>;
+    expect(onCluster.targets).toBe(600);
+    for (const name of ['rssMb', 'redisBytesPerTarget', 'healthP95Ms', 'metricsP95Ms', 'latenessP99Ms', 'nodeShareMaxDeviation']) {
+      expect(typeof onCluster[name], `scaleCluster3.${name}`).toBe('number');
+    }
+    // one entry per master, with its commands and share
+    const shares = onCluster.clusterShares as Array<{ node: string; commands: number; share: number }>;
+    expect(shares).toHaveLength(3);
+    expect(new Set(shares.map((s) => s.node)).size).toBe(3);
+    for (const s of shares) expect(s.commands).toBeGreaterThan(0);
+    expect(onCluster.redisCommandsByNode).toHaveLength(3);
+    expect(result.goals).toHaveProperty(['scaleCluster3.nodeShareMaxDeviation']);
   }, 300_000);
 });
