@@ -105,7 +105,8 @@ export class RedisClusterProcess {
   /** SIGKILLs one node's process (a crashed master). */
   async kill(port: number): Promise<void> {
     const node = this.nodes.find((n) => n.port === port);
-    if (!node || node.child.exitCode !== null) return;
+    // A process killed by a signal has signalCode set and exitCode null: waiting for its exit again would hang.
+    if (!node || !this.isLive(node)) return;
     const exited = new Promise((r) => node.child.once('exit', r));
     node.child.kill('SIGKILL');
     await exited;
@@ -149,7 +150,11 @@ export class RedisClusterProcess {
   }
 
   private live(): ClusterNodeProcess[] {
-    return this.nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+    return this.nodes.filter((n) => this.isLive(n));
+  }
+
+  private isLive(node: ClusterNodeProcess): boolean {
+    return node.child.exitCode === null && node.child.signalCode === null;
   }
 
   private async waitForPing(port: number): Promise<void> {
