@@ -5,6 +5,7 @@ import { DUE_SOON_WINDOW_MS, isDueSoon, isQueued } from '../../libs/adaptive-pol
 import { optionsForType } from '../../libs/adaptive-polling/src/core/options';
 import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../../libs/adaptive-polling/src/core/target-status';
 import { FLEET_PARTS, type TypeAggregate } from '../../libs/adaptive-polling/src/engine/fleet-aggregates';
+import { engineKeys } from '../../libs/adaptive-polling/src/engine/engine-keys';
 import type { PollingEngine, TargetSnapshot } from '../../libs/adaptive-polling/src/engine/polling-engine';
 import { PollingEngineHost } from '../../libs/adaptive-polling/src/nest/polling-engine.host';
 import { HousekeepingService } from '../../libs/adaptive-polling/src/nest/housekeeping/housekeeping.service';
@@ -136,133 +137,156 @@ async function snapshotOf(engine: PollingEngine, key: string): Promise<TargetSna
 }
 
 describe('fleet aggregates', () => {
-  it('equal a full recount of a mixed fleet: backoff, breaker open, dead letter, paused, running, removed at run time', async () => {
-    const recorder = new PollRecorder();
-    const transient = () => {
-      throw new TransientPollError('HTTP 502', { statusCode: 502 });
-    };
-    recorder.behaviours.set('backoff', transient);
-    recorder.behaviours.set('breaker', transient);
-    recorder.behaviours.set('dead', () => {
-      throw new PermanentPollError('HTTP 401', { statusCode: 401 });
-    });
-    let releaseHeld!: () => void;
-    const held = new Promise<void>((resolve) => (releaseHeld = resolve));
-    recorder.behaviours.set('held', async (_ctx, n) => {
-      if (n === 2) await held;
-      return { n };
-    });
-    let releaseGoing!: () => void;
-    const going = new Promise<void>((resolve) => (releaseGoing = resolve));
-    recorder.behaviours.set('gone-running', async () => {
-      await going;
-      return { ok: true };
-    });
-
-    const app = await start(recorder);
-    const { engine } = app;
-    const add = (type: string, name: string, paused = false) => engine.addTarget({ type, name, paused });
-    for (const name of ['ok', 'backoff', 'breaker', 'dead']) await add('scripted', name);
-    await add('scripted', 'paused', true);
-    for (const name of ['ok1', 'ok2', 'held', 'paused-later', 'gone', 'gone-running']) await add('other', name);
-
-    await eventually(async () => (await snapshotOf(engine, 'scripted::breaker'))?.state?.consecutiveFailures === 1, 'breaker failed once');
-    // Two more failures, each run now: the third opens the breaker (its window is at least 30 min).
-    for (const failures of [2, 3]) {
-      await engine.triggerNow('scripted::breaker');
-      await eventually(
-        async () => (await snapshotOf(engine, 'scripted::breaker'))?.state?.consecutiveFailures === failures,
-        `${failures} failures`,
-      );
-    }
-    await eventually(async () => (await snapshotOf(engine, 'other::paused-later'))?.state?.lastSuccessAtMs, 'paused-later succeeded');
-    await engine.setPaused('other::paused-later', true);
-    await eventually(async () => recorder.count('other::gone') >= 1, 'gone polled');
-    await engine.removeTarget('other::gone');
-    await eventually(async () => recorder.inFlight.get('other::gone-running') === 1, 'gone-running is polling');
-    await engine.removeTarget('other::gone-running');
-    releaseGoing();
-    await eventually(async () => recorder.inFlight.get('other::held') === 1, 'held runs its second poll');
-    await eventually(async () => {
-      const snaps = await engine.snapshots();
-      const by = new Map(snaps.map((s) => [`${s.definition.type}::${s.definition.name}`, s]));
-      return (
-        by.get('scripted::dead')?.state?.deadLetter &&
-        by.get('scripted::backoff')?.state?.consecutiveFailures === 1 &&
-        by.get('other::paused-later')?.definition.paused &&
-        by.get('scripted::ok')?.state?.lastSuccessAtMs &&
-        recorder.inFlight.get('other::gone-running') === 0 &&
-        !by.has('other::gone-running')
-      );
-    }, 'the fleet is in its mixed state');
-    // The removed target's last run has committed (it is no longer in flight): give its write a moment to land.
-    await eventually(
-      async () => (await redis.client.zscore(engine.keys.fleet('other', 'status:polling'), 'other::gone-running')) === null,
-      'gone-running forgotten',
-    );
-
-    const aggregates = await aggregatesEqualRecount(app);
-    expect(statusOf(aggregates, 'scripted')).toEqual({ polling: 1, backing_off: 1, breaker_open: 1, dead_lettered: 1, paused: 1 });
-    expect(statusOf(aggregates, 'other')).toEqual({ polling: 3, backing_off: 0, breaker_open: 0, dead_lettered: 0, paused: 1 });
-    const other = aggregates.find((a) => a.type === 'other')!;
-    // ok1 and ok2 are due within 12 s; held is due too but running, so not counted.
-    expect(other.dueSoon).toBe(2);
-    // No structure of any type still names a removed target.
-    for (const type of ['scripted', 'other']) {
-      for (const part of FLEET_PARTS) {
-        const members = await redis.client.zrange(engine.keys.fleet(type, part), 0, -1);
-        expect(members.filter((m) => m.startsWith('other::gone'))).toEqual([]);
-      }
-    }
-
-    // The aggregated gauges say what a scrape of every target's state says.
-    const config = app.app.get(PollingEngineHost).config;
-    const maxIntervalMs = (type: string) => optionsForType(config.polling, type).intervals.maxMs;
-    const nowMs = Date.now();
-    const fromAggregates = aggregateGaugeValues({
-      aggregates: await engine.fleetAggregates({ nowMs, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs }),
-      nowMs,
-      knownTypes: Object.keys(config.polling.perType),
-      maxIntervalMs,
-    });
-    const fromSnapshots = snapshotGaugeValues({
-      snapshots: await engine.snapshots(),
-      nowMs,
-      perTargetLabels: false,
-      knownTypes: Object.keys(config.polling.perType),
-      maxIntervalMs,
-      dueSoonWindowMs: DUE_SOON_WINDOW_MS,
-    });
-    expect(fromAggregates).toEqual(fromSnapshots);
-
-    // The health document from the aggregates is the one built from every target's state.
-    const health = app.app.get(SchedulerHealthService);
-    // Scores move with the clock between the two reads: compared to the percent, without the clock's own field
-    // (and without the replica heartbeats, which only the service adds).
-    const comparable = (doc: SchedulerHealth) =>
-      JSON.stringify({
-        ...doc,
-        updatedAt: null,
-        replicas: undefined,
-        staleness: doc.staleness.map((s) => ({ ...s, score: Math.round(s.score * 100) })),
-        instances: doc.instances.map((i) => ({
-          ...i,
-          pollStatus: { ...i.pollStatus, stalenessScore: Math.round(i.pollStatus.stalenessScore * 100) },
-        })),
+  it.each([1, 3])(
+    'equal a full recount of a mixed fleet over %i shard(s): backoff, breaker open, dead letter, paused, running, removed at run time',
+    async (shards) => {
+      const recorder = new PollRecorder();
+      const transient = () => {
+        throw new TransientPollError('HTTP 502', { statusCode: 502 });
+      };
+      recorder.behaviours.set('backoff', transient);
+      recorder.behaviours.set('breaker', transient);
+      recorder.behaviours.set('dead', () => {
+        throw new PermanentPollError('HTTP 401', { statusCode: 401 });
       });
-    await eventually(async () => {
+      let releaseHeld!: () => void;
+      const held = new Promise<void>((resolve) => (releaseHeld = resolve));
+      recorder.behaviours.set('held', async (_ctx, n) => {
+        if (n === 2) await held;
+        return { n };
+      });
+      let releaseGoing!: () => void;
+      const going = new Promise<void>((resolve) => (releaseGoing = resolve));
+      recorder.behaviours.set('gone-running', async () => {
+        await going;
+        return { ok: true };
+      });
+
+      const app = await start(recorder, { shards });
+      const { engine } = app;
+      const add = (type: string, name: string, paused = false) => engine.addTarget({ type, name, paused });
+      for (const name of ['ok', 'backoff', 'breaker', 'dead']) await add('scripted', name);
+      await add('scripted', 'paused', true);
+      for (const name of ['ok1', 'ok2', 'held', 'paused-later', 'gone', 'gone-running']) await add('other', name);
+
+      await eventually(
+        async () => (await snapshotOf(engine, 'scripted::breaker'))?.state?.consecutiveFailures === 1,
+        'breaker failed once',
+      );
+      // Two more failures, each run now: the third opens the breaker (its window is at least 30 min).
+      for (const failures of [2, 3]) {
+        await engine.triggerNow('scripted::breaker');
+        await eventually(
+          async () => (await snapshotOf(engine, 'scripted::breaker'))?.state?.consecutiveFailures === failures,
+          `${failures} failures`,
+        );
+      }
+      await eventually(async () => (await snapshotOf(engine, 'other::paused-later'))?.state?.lastSuccessAtMs, 'paused-later succeeded');
+      await engine.setPaused('other::paused-later', true);
+      await eventually(async () => recorder.count('other::gone') >= 1, 'gone polled');
+      await engine.removeTarget('other::gone');
+      await eventually(async () => recorder.inFlight.get('other::gone-running') === 1, 'gone-running is polling');
+      await engine.removeTarget('other::gone-running');
+      releaseGoing();
+      await eventually(async () => recorder.inFlight.get('other::held') === 1, 'held runs its second poll');
+      await eventually(async () => {
+        const snaps = await engine.snapshots();
+        const by = new Map(snaps.map((s) => [`${s.definition.type}::${s.definition.name}`, s]));
+        return (
+          by.get('scripted::dead')?.state?.deadLetter &&
+          by.get('scripted::backoff')?.state?.consecutiveFailures === 1 &&
+          by.get('other::paused-later')?.definition.paused &&
+          by.get('scripted::ok')?.state?.lastSuccessAtMs &&
+          recorder.inFlight.get('other::gone-running') === 0 &&
+          !by.has('other::gone-running')
+        );
+      }, 'the fleet is in its mixed state');
+      // The removed target's last run has committed (it is no longer in flight): give its write a moment to land.
+      const shardKeys = engine.shardQueueNames.map((queue) => engineKeys('bull', queue));
+      expect(shardKeys[0].fleetTypes).toBe(engine.keys.fleetTypes);
+      await eventually(async () => {
+        for (const keys of shardKeys)
+          if ((await redis.client.zscore(keys.fleet('other', 'status:polling'), 'other::gone-running')) !== null) return false;
+        return true;
+      }, 'gone-running forgotten');
+
+      const aggregates = await aggregatesEqualRecount(app);
+      expect(statusOf(aggregates, 'scripted')).toEqual({ polling: 1, backing_off: 1, breaker_open: 1, dead_lettered: 1, paused: 1 });
+      expect(statusOf(aggregates, 'other')).toEqual({ polling: 3, backing_off: 0, breaker_open: 0, dead_lettered: 0, paused: 1 });
+      const other = aggregates.find((a) => a.type === 'other')!;
+      // ok1 and ok2 are due within 12 s; held is due too but running, so not counted.
+      expect(other.dueSoon).toBe(2);
+      // No structure of any type still names a removed target.
+      for (const keys of shardKeys) {
+        for (const type of ['scripted', 'other']) {
+          for (const part of FLEET_PARTS) {
+            const members = await redis.client.zrange(keys.fleet(type, part), 0, -1);
+            expect(members.filter((m) => m.startsWith('other::gone'))).toEqual([]);
+          }
+        }
+      }
+
+      // The aggregated gauges say what a scrape of every target's state says.
+      const config = app.app.get(PollingEngineHost).config;
+      const maxIntervalMs = (type: string) => optionsForType(config.polling, type).intervals.maxMs;
+      const nowMs = Date.now();
+      const fromAggregates = aggregateGaugeValues({
+        aggregates: await engine.fleetAggregates({ nowMs, dueWindowMs: DUE_SOON_WINDOW_MS, maxIntervalMs }),
+        nowMs,
+        knownTypes: Object.keys(config.polling.perType),
+        maxIntervalMs,
+      });
+      const fromSnapshots = snapshotGaugeValues({
+        snapshots: await engine.snapshots(),
+        nowMs,
+        perTargetLabels: false,
+        knownTypes: Object.keys(config.polling.perType),
+        maxIntervalMs,
+        dueSoonWindowMs: DUE_SOON_WINDOW_MS,
+      });
+      expect(fromAggregates).toEqual(fromSnapshots);
+
+      // The health document from the aggregates is the one built from every target's state.
+      const health = app.app.get(SchedulerHealthService);
+      // Scores move with the clock between the two reads: compared to the percent, without the clock's own field
+      // (and without the replica heartbeats, which only the service adds).
+      const comparable = (doc: SchedulerHealth) =>
+        JSON.stringify({
+          ...doc,
+          updatedAt: null,
+          replicas: undefined,
+          staleness: doc.staleness.map((s) => ({ ...s, score: Math.round(s.score * 100) })),
+          instances: doc.instances.map((i) => ({
+            ...i,
+            pollStatus: { ...i.pollStatus, stalenessScore: Math.round(i.pollStatus.stalenessScore * 100) },
+          })),
+        });
+      await eventually(async () => {
+        health.invalidate();
+        const served = await health.health(FULL_HEALTH_PAGE);
+        const built = buildSchedulerHealth(await engine.snapshots(), Date.now(), { polling: config.polling });
+        return comparable(served) === comparable(built);
+      }, 'the served document equals one built from every snapshot');
       health.invalidate();
       const served = await health.health(FULL_HEALTH_PAGE);
-      const built = buildSchedulerHealth(await engine.snapshots(), Date.now(), { polling: config.polling });
-      return comparable(served) === comparable(built);
-    }, 'the served document equals one built from every snapshot');
-    health.invalidate();
-    const served = await health.health(FULL_HEALTH_PAGE);
-    expect(served.deadLetter.count).toBe(1);
-    expect(served.breakers.map((b) => b.key)).toEqual(['scripted::backoff', 'scripted::breaker', 'scripted::dead']);
-    expect(served.staleness).toHaveLength(9);
-    releaseHeld();
-  });
+      expect(served.deadLetter.count).toBe(1);
+      expect(served.breakers.map((b) => b.key)).toEqual(['scripted::backoff', 'scripted::breaker', 'scripted::dead']);
+      expect(served.staleness).toHaveLength(9);
+      // Each target's figures sit in its own shard's keys (its queue's slot), in no other.
+      const statusHolders = async (key: string) => {
+        const holders: string[] = [];
+        for (const queue of engine.shardQueueNames)
+          for (const status of TARGET_STATUSES)
+            if ((await redis.client.zscore(engineKeys('bull', queue).fleet(key.split('::')[0], `status:${status}`), key)) !== null)
+              holders.push(queue);
+        return holders;
+      };
+      for (const key of (await engine.listTargets()).map((d) => `${d.type}::${d.name}`)) {
+        expect(await statusHolders(key), key).toEqual([engine.queueOfTarget(key).name]);
+      }
+      releaseHeld();
+    },
+  );
 
   it('the housekeeping repair from a full read heals drift: a missed write, a ghost member; a never-built fleet is built at start', async () => {
     const recorder = new PollRecorder();

@@ -4,7 +4,7 @@ import { TARGET_KEY_SEPARATOR, targetKey, type TargetDefinition } from '../core/
 import { TARGET_STATUSES, targetStatusOf, type TargetStatus } from '../core/target-status';
 import type { EpochMs, TargetPollState } from '../core/types';
 import { lockKeyOf } from './bullmq-internals';
-import type { EngineKeys } from './engine-keys';
+import { jobIdForTarget, type EngineKeys } from './engine-keys';
 import type { RedisClient } from './redis-connection';
 import { storedTimeMs } from './job-state-codec';
 
@@ -12,15 +12,19 @@ import { storedTimeMs } from './job-state-codec';
  * Fleet-wide figures per target type, kept in Redis beside the jobs so that
  * health and metrics read O(types) keys instead of every target's job.
  *
- * Per type, one sorted set per structure below, members are target keys. A
+ * Per shard and type, one sorted set per structure below, members are target
+ * keys; a target's figures live in its home shard's keys (the slot of its
+ * job), so each shard's writes stay on its own Redis node, and reads sum the
+ * shards. A
  * write of one target puts it into the structures its state says (with the
  * score given) and takes it out of all others, so a repeated write changes
  * nothing and a missed one is healed by the target's next write. The status
  * sets are scored by the write's time: a write older than the one already
  * stored (a late one, e.g. the aggregate write of a run that another
- * replica's next run has overtaken) is ignored. A write for a target no
- * longer in the registry removes it, so a removal racing a running poll ends
- * with the target gone.
+ * replica's next run has overtaken) is ignored. A write for a target whose
+ * job is gone from its home queue removes it; a removal that races a running
+ * poll is undone by that job's next run, which finds the target gone and
+ * forgets it.
  *
  * What can still drift: a process that dies between the job's commit and
  * the aggregate write (or whose aggregate write fails) leaves the target's
@@ -29,8 +33,11 @@ import { storedTimeMs } from './job-state-codec';
  * under its lock, and the engine at start when the aggregates were never
  * built (a flush, an upgrade).
  *
- * The aggregate keys are engine keys (engineKeys()), never touched in the
- * same script as BullMQ's job keys: they may live in other cluster slots.
+ * The aggregate keys are each shard's engine keys (engineKeys() of its
+ * queue), in the slot of that queue: the script reads only the job keys of
+ * the same queue. While jobs are re-homed after a `shards` change a moved
+ * target may be counted in its old shard too; the repair that ends the
+ * re-homing rewrites every shard.
  */
 
 /** The structures of one type, in the order of the script's KEYS and of `scoresOf`. */
@@ -56,21 +63,25 @@ const PART_INDEX = new Map<FleetPart, number>(FLEET_PARTS.map((part, i) => [part
 const STATUS_COUNT = TARGET_STATUSES.length;
 
 /**
- * KEYS: registry hash, types set, then the type's FLEET_PARTS (the status sets first).
- * ARGV: type, stamp, then per target: its key and one score per part ('' = not in it).
+ * KEYS: the shard's types set, the type's FLEET_PARTS (the status sets first),
+ * then one job key per target written (in the same queue, so the same slot).
+ * ARGV: type, stamp, part count, then per target: its key and one score per
+ * part ('' = not in it). A target whose job does not exist is taken out.
  */
 const WRITE_SCRIPT = `
-local parts = #KEYS - 2
 local stamp = tonumber(ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[1])
+local parts = tonumber(ARGV[3])
+redis.call('SADD', KEYS[1], ARGV[1])
 local written = 0
-local i = 3
+local row = 0
+local i = 4
 while i <= #ARGV do
+  row = row + 1
   local member = ARGV[i]
-  local live = redis.call('HEXISTS', KEYS[1], member) == 1
+  local live = redis.call('EXISTS', KEYS[1 + parts + row]) == 1
   local newer = false
   if live then
-    for s = 3, ${2 + STATUS_COUNT} do
+    for s = 2, ${1 + STATUS_COUNT} do
       local at = redis.call('ZSCORE', KEYS[s], member)
       if at and tonumber(at) > stamp then newer = true break end
     end
@@ -78,8 +89,8 @@ while i <= #ARGV do
   if not newer then
     for k = 1, parts do
       local score = ARGV[i + k]
-      if live and score ~= '' then redis.call('ZADD', KEYS[k + 2], score, member)
-      else redis.call('ZREM', KEYS[k + 2], member) end
+      if live and score ~= '' then redis.call('ZADD', KEYS[k + 1], score, member)
+      else redis.call('ZREM', KEYS[k + 1], member) end
     end
     written = written + 1
   end
@@ -169,85 +180,193 @@ export interface FleetLists {
   stalest: Array<{ key: string; type: string; lastSuccessAtMs: EpochMs | null }>;
 }
 
-/** One queue's (shard's) running jobs, for the due-soon figure (running jobs are not due). */
-export interface RunningJobs {
+/** One queue (shard) of the schedule: where its aggregates and its jobs live. */
+export interface FleetShard {
+  /** The engine keys of the shard's queue (its aggregate keys, in its slot). */
+  keys: EngineKeys;
   /** BullMQ's active list of the queue. */
   activeKey: string;
-  /** Job key of a job id. */
+  /** Job key of a job id in the queue. */
   jobKey(jobId: string): string;
 }
+
+/** One shard's figures of one type, before they are summed over the shards. */
+type ShardFigures = Omit<TypeAggregate, 'type' | 'targets' | 'queued' | 'dueSoon' | 'staleness' | 'latestSuccessAtMs'> & {
+  due: number;
+  runningDue: number;
+  underHalf: number;
+  underOne: number;
+  latestActive: EpochMs | null;
+  latestPaused: EpochMs | null;
+};
 
 export class FleetAggregates {
   constructor(
     private readonly redis: RedisClient,
-    private readonly keys: EngineKeys,
-    /** Every queue the engine works (each shard's). */
-    private readonly running: readonly RunningJobs[],
+    /** Every queue the engine works (the home shards first, then any being drained). */
+    private readonly shards: readonly FleetShard[],
+    /** A target's home shard (an index into `shards`). */
+    private readonly homeOf: (targetKey: string) => number,
     /** The target key of a poll job id, null for other jobs. */
     private readonly targetKeyOf: (jobId: string) => string | null,
   ) {}
 
   /** Writes one target's figures (its state after a commit, or null before its first run). */
   async record(def: Pick<TargetDefinition, 'type' | 'name' | 'paused'>, state: TargetPollState | null, stamp: EpochMs): Promise<void> {
-    await this.write(def.type, stamp, [[targetKey(def), scoresOf(def.paused, state, stamp)]]);
+    const key = targetKey(def);
+    await this.write(this.shards[this.homeOf(key)], def.type, stamp, [[key, scoresOf(def.paused, state, stamp)]]);
   }
 
-  /** Takes a target out (after its removal from the registry: the script checks that). */
-  async forget(def: Pick<TargetDefinition, 'type' | 'name'>, stamp: EpochMs): Promise<void> {
-    await this.write(def.type, stamp, [[targetKey(def), []]]);
+  /** Takes a target out of every shard (after its removal, or when a run finds it gone). */
+  async forget(key: string, stamp: EpochMs): Promise<void> {
+    for (const shard of this.shards) await this.write(shard, typeOfKey(key), stamp, [[key, []]]);
   }
 
   /** True once a repair has built the aggregates from a full read. */
   async isBuilt(): Promise<boolean> {
-    return (await this.redis.exists(this.keys.fleetBuilt)) === 1;
+    return (await this.redis.exists(this.shards[0].keys.fleetBuilt)) === 1;
   }
 
   /**
-   * Rewrites every target from a full read taken at `readAtMs` (writes that
-   * landed after the read are newer and kept), and takes out members that
-   * are no longer targets. Returns how many members it took out.
+   * Rewrites every target into its home shard from a full read taken at
+   * `readAtMs` (writes that landed after the read are newer and kept), and
+   * takes out of every shard the members that are not targets homed there.
+   * Returns how many members it took out.
    */
   async repair(
     targets: ReadonlyArray<{ definition: TargetDefinition; state: TargetPollState | null }>,
     readAtMs: EpochMs,
   ): Promise<number> {
-    const byType = new Map<string, Array<[string, Array<number | null>]>>();
+    const rowsByShard = this.shards.map(() => new Map<string, Array<[string, Array<number | null>]>>());
     for (const { definition, state } of targets) {
+      const key = targetKey(definition);
+      const byType = rowsByShard[this.homeOf(key)];
       let rows = byType.get(definition.type);
       if (!rows) byType.set(definition.type, (rows = []));
-      rows.push([targetKey(definition), scoresOf(definition.paused, state, readAtMs)]);
+      rows.push([key, scoresOf(definition.paused, state, readAtMs)]);
     }
-    const live = new Set(targets.map(({ definition }) => targetKey(definition)));
-    const types = new Set([...byType.keys(), ...(await this.redis.smembers(this.keys.fleetTypes))]);
     let removed = 0;
-    for (const type of types) {
-      const rows = byType.get(type) ?? [];
-      for (let from = 0; from < rows.length; from += REPAIR_CHUNK) await this.write(type, readAtMs, rows.slice(from, from + REPAIR_CHUNK));
-      const members = new Set<string>();
-      for (const part of FLEET_PARTS) for (const member of await this.redis.zrange(this.keys.fleet(type, part), 0, -1)) members.add(member);
-      const gone = [...members].filter((member) => !live.has(member));
-      for (let from = 0; from < gone.length; from += REPAIR_CHUNK) {
-        await this.write(
-          type,
-          readAtMs,
-          gone.slice(from, from + REPAIR_CHUNK).map((member) => [member, []]),
-        );
+    for (const [index, shard] of this.shards.entries()) {
+      const byType = rowsByShard[index];
+      const types = new Set([...byType.keys(), ...(await this.redis.smembers(shard.keys.fleetTypes))]);
+      for (const type of types) {
+        const rows = byType.get(type) ?? [];
+        for (let from = 0; from < rows.length; from += REPAIR_CHUNK)
+          await this.write(shard, type, readAtMs, rows.slice(from, from + REPAIR_CHUNK));
+        const here = new Set(rows.map(([key]) => key));
+        const members = new Set<string>();
+        for (const part of FLEET_PARTS)
+          for (const member of await this.redis.zrange(shard.keys.fleet(type, part), 0, -1)) members.add(member);
+        const gone = [...members].filter((member) => !here.has(member));
+        for (let from = 0; from < gone.length; from += REPAIR_CHUNK) {
+          await this.write(
+            shard,
+            type,
+            readAtMs,
+            gone.slice(from, from + REPAIR_CHUNK).map((member) => [member, []]),
+          );
+        }
+        removed += gone.length;
+        if (rows.length === 0 && !(await this.hasMembers(shard, type))) await this.redis.srem(shard.keys.fleetTypes, type);
       }
-      removed += gone.length;
-      if (rows.length === 0 && !(await this.hasMembers(type))) await this.redis.srem(this.keys.fleetTypes, type);
     }
-    await this.redis.set(this.keys.fleetBuilt, String(readAtMs));
+    await this.redis.set(this.shards[0].keys.fleetBuilt, String(readAtMs));
     return removed;
   }
 
-  /** Every type's figures: a few commands per type, plus one per running job (for due-soon). */
+  /** Every type's figures, summed over the shards: a few commands per type and shard, plus one per running job (for due-soon). */
   async read(read: FleetAggregateRead): Promise<TypeAggregate[]> {
-    const types = (await this.redis.smembers(this.keys.fleetTypes)).sort();
-    if (types.length === 0) return [];
+    const byType = new Map<string, ShardFigures[]>();
+    for (const shard of this.shards) {
+      for (const [type, figures] of await this.readShard(shard, read)) {
+        const list = byType.get(type) ?? [];
+        list.push(figures);
+        byType.set(type, list);
+      }
+    }
+    const out: TypeAggregate[] = [];
+    for (const type of [...byType.keys()].sort()) {
+      const parts = byType.get(type)!;
+      const sum = (pick: (f: ShardFigures) => number) => parts.reduce((total, f) => total + pick(f), 0);
+      const statuses = Object.fromEntries(TARGET_STATUSES.map((status) => [status, sum((f) => f.statuses[status])])) as Record<
+        TargetStatus,
+        number
+      >;
+      const targets = TARGET_STATUSES.reduce((total, status) => total + statuses[status], 0);
+      if (targets === 0) continue;
+      const notPaused = targets - statuses.paused;
+      const underHalf = sum((f) => f.underHalf);
+      const underOne = sum((f) => f.underOne);
+      out.push({
+        type,
+        statuses,
+        targets,
+        queued: statuses.polling + statuses.backing_off + statuses.breaker_open,
+        dueSoon: Math.max(0, sum((f) => f.due) - sum((f) => f.runningDue)),
+        deadLetters: sum((f) => f.deadLetters),
+        breakersOpen: sum((f) => f.breakersOpen),
+        breakersHalfOpen: sum((f) => f.breakersHalfOpen),
+        breakersTroubled: sum((f) => f.breakersTroubled),
+        maxBreakerFailures: Math.max(0, ...parts.map((f) => f.maxBreakerFailures)),
+        latestOpenRetryAtMs: extreme(
+          parts.map((f) => f.latestOpenRetryAtMs),
+          Math.max,
+        ),
+        oldestSuccessAtMs: extreme(
+          parts.map((f) => f.oldestSuccessAtMs),
+          Math.min,
+        ),
+        latestSuccessAtMs: extreme(
+          parts.flatMap((f) => [f.latestActive, f.latestPaused]),
+          Math.max,
+        ),
+        staleness: { fresh: underHalf, aging: underOne - underHalf, stale: notPaused - underOne },
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The lists behind the health API's fleet sections, none of them a read of
+   * every target: the soonest dead letters and the troubled breakers (both
+   * short in a healthy fleet), and per type and shard the `stalestLimit`
+   * targets with the oldest last success (never succeeded first), paused and
+   * not; the caller merges the candidates by staleness score.
+   */
+  async lists(deadLimit: number, stalestLimit: number): Promise<FleetLists> {
+    const lists: FleetLists = { deadLetterHead: [], troubledBreakers: [], stalest: [] };
+    for (const shard of this.shards) {
+      const types = await this.redis.smembers(shard.keys.fleetTypes);
+      if (types.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const type of types) {
+        pipeline.zrange(shard.keys.fleet(type, 'dead'), 0, deadLimit - 1, 'WITHSCORES');
+        pipeline.zrange(shard.keys.fleet(type, 'breaker'), 0, -1);
+        pipeline.zrange(shard.keys.fleet(type, 'success'), 0, stalestLimit - 1, 'WITHSCORES');
+        pipeline.zrange(shard.keys.fleet(type, 'paused-success'), 0, stalestLimit - 1, 'WITHSCORES');
+      }
+      const replies = execReplies(await pipeline.exec()) as string[][];
+      for (let t = 0; t < types.length; t++) {
+        const [dead, breakers, success, pausedSuccess] = replies.slice(4 * t, 4 * t + 4);
+        for (let i = 0; i < dead.length; i += 2) lists.deadLetterHead.push({ key: dead[i], retryAtMs: Number(dead[i + 1]) });
+        lists.troubledBreakers.push(...breakers);
+        for (const pairs of [success, pausedSuccess])
+          for (let i = 0; i < pairs.length; i += 2)
+            lists.stalest.push({ key: pairs[i], type: types[t], lastSuccessAtMs: successTime(Number(pairs[i + 1])) });
+      }
+    }
+    return lists;
+  }
+
+  /** One shard's figures per type (its keys and its running jobs share its slot). */
+  private async readShard(shard: FleetShard, read: FleetAggregateRead): Promise<Map<string, ShardFigures>> {
+    const figures = new Map<string, ShardFigures>();
+    const types = await this.redis.smembers(shard.keys.fleetTypes);
+    if (types.length === 0) return figures;
     const dueBy = read.nowMs + read.dueWindowMs;
     const pipeline = this.redis.pipeline();
     for (const type of types) {
-      const key = (part: FleetPart) => this.keys.fleet(type, part);
+      const key = (part: FleetPart) => shard.keys.fleet(type, part);
       const maxMs = read.maxIntervalMs(type);
       for (const status of TARGET_STATUSES) pipeline.zcard(key(`status:${status}`));
       pipeline.zcount(key('next'), '-inf', dueBy);
@@ -264,117 +383,70 @@ export class FleetAggregates {
       pipeline.zcount(key('success'), `(${read.nowMs - maxMs}`, '+inf');
     }
     const replies = execReplies(await pipeline.exec());
-    const runningDue = await this.runningDueByType(dueBy);
-    const out: TypeAggregate[] = [];
+    const runningDue = await this.runningDueByType(shard, dueBy);
     let at = 0;
     const next = () => replies[at++];
     for (const type of types) {
       const statuses = Object.fromEntries(TARGET_STATUSES.map((status) => [status, Number(next())])) as Record<TargetStatus, number>;
-      const targets = TARGET_STATUSES.reduce((sum, status) => sum + statuses[status], 0);
-      const dueCount = Number(next());
-      const deadLetters = Number(next());
-      const breakersOpen = Number(next());
-      const breakersHalfOpen = Number(next());
-      const breakersTroubled = Number(next());
-      const maxBreakerFailures = topScore(next()) ?? 0;
-      const latestOpenRetryAtMs = topScore(next());
-      const oldestSuccessAtMs = topScore(next());
-      const latestActive = successTime(topScore(next()));
-      const latestPaused = successTime(topScore(next()));
-      const underHalf = Number(next());
-      const underOne = Number(next());
-      if (targets === 0) continue;
-      const notPaused = targets - statuses.paused;
-      const latestSuccessAtMs =
-        latestActive === null ? latestPaused : latestPaused === null ? latestActive : Math.max(latestActive, latestPaused);
-      out.push({
-        type,
+      figures.set(type, {
         statuses,
-        targets,
-        queued: statuses.polling + statuses.backing_off + statuses.breaker_open,
-        dueSoon: Math.max(0, dueCount - (runningDue.get(type) ?? 0)),
-        deadLetters,
-        breakersOpen,
-        breakersHalfOpen,
-        breakersTroubled,
-        maxBreakerFailures,
-        latestOpenRetryAtMs,
-        oldestSuccessAtMs,
-        latestSuccessAtMs,
-        staleness: { fresh: underHalf, aging: underOne - underHalf, stale: notPaused - underOne },
+        due: Number(next()),
+        deadLetters: Number(next()),
+        breakersOpen: Number(next()),
+        breakersHalfOpen: Number(next()),
+        breakersTroubled: Number(next()),
+        maxBreakerFailures: topScore(next()) ?? 0,
+        latestOpenRetryAtMs: topScore(next()),
+        oldestSuccessAtMs: topScore(next()),
+        latestActive: successTime(topScore(next())),
+        latestPaused: successTime(topScore(next())),
+        underHalf: Number(next()),
+        underOne: Number(next()),
+        runningDue: runningDue.get(type) ?? 0,
       });
     }
-    return out;
+    return figures;
   }
 
   /**
-   * The lists behind the health API's fleet sections, none of them a read of
-   * every target: the soonest dead letters and the troubled breakers (both
-   * short in a healthy fleet), and per type the `stalestLimit` targets with
-   * the oldest last success (never succeeded first), paused and not; the
-   * caller merges the types' candidates by staleness score.
+   * The shard's running jobs counted in its `next` sets as due by `dueBy`,
+   * per type. A running job is one in the active list whose lock exists (a
+   * snapshot's `running`).
    */
-  async lists(deadLimit: number, stalestLimit: number): Promise<FleetLists> {
-    const types = await this.redis.smembers(this.keys.fleetTypes);
-    const lists: FleetLists = { deadLetterHead: [], troubledBreakers: [], stalest: [] };
-    if (types.length === 0) return lists;
-    const pipeline = this.redis.pipeline();
-    for (const type of types) {
-      pipeline.zrange(this.keys.fleet(type, 'dead'), 0, deadLimit - 1, 'WITHSCORES');
-      pipeline.zrange(this.keys.fleet(type, 'breaker'), 0, -1);
-      pipeline.zrange(this.keys.fleet(type, 'success'), 0, stalestLimit - 1, 'WITHSCORES');
-      pipeline.zrange(this.keys.fleet(type, 'paused-success'), 0, stalestLimit - 1, 'WITHSCORES');
-    }
-    const replies = execReplies(await pipeline.exec()) as string[][];
-    for (let t = 0; t < types.length; t++) {
-      const [dead, breakers, success, pausedSuccess] = replies.slice(4 * t, 4 * t + 4);
-      for (let i = 0; i < dead.length; i += 2) lists.deadLetterHead.push({ key: dead[i], retryAtMs: Number(dead[i + 1]) });
-      lists.troubledBreakers.push(...breakers);
-      for (const pairs of [success, pausedSuccess])
-        for (let i = 0; i < pairs.length; i += 2)
-          lists.stalest.push({ key: pairs[i], type: types[t], lastSuccessAtMs: successTime(Number(pairs[i + 1])) });
-    }
-    return lists;
-  }
-
-  /**
-   * Running jobs counted in `next` as due by `dueBy`, per type. A running job
-   * is one in the active list whose lock exists (a snapshot's `running`).
-   */
-  private async runningDueByType(dueBy: EpochMs): Promise<Map<string, number>> {
+  private async runningDueByType(shard: FleetShard, dueBy: EpochMs): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    // Queue by queue: a shard's list and locks share a slot, the aggregate keys are in another.
-    const locked: string[] = [];
-    for (const queue of this.running) {
-      const jobIds = (await this.redis.lrange(queue.activeKey, 0, -1)).filter((id) => this.targetKeyOf(id) !== null);
-      if (jobIds.length === 0) continue;
-      const pipeline = this.redis.pipeline();
-      for (const jobId of jobIds) pipeline.exists(lockKeyOf(queue.jobKey(jobId)));
-      const held = execReplies(await pipeline.exec());
-      for (const [i, jobId] of jobIds.entries()) if (held[i] === 1) locked.push(this.targetKeyOf(jobId)!);
-    }
-    if (locked.length === 0) return counts;
+    const jobIds = (await this.redis.lrange(shard.activeKey, 0, -1)).filter((id) => this.targetKeyOf(id) !== null);
+    if (jobIds.length === 0) return counts;
+    const keys = jobIds.map((id) => this.targetKeyOf(id)!);
     const pipeline = this.redis.pipeline();
-    for (const key of locked) pipeline.zscore(this.keys.fleet(typeOfKey(key), 'next'), key);
-    const scores = execReplies(await pipeline.exec());
-    for (const [i, key] of locked.entries()) {
-      const score = scores[i];
-      if (score === null || Number(score) > dueBy) continue;
+    for (const [i, jobId] of jobIds.entries()) {
+      pipeline.exists(lockKeyOf(shard.jobKey(jobId)));
+      pipeline.zscore(shard.keys.fleet(typeOfKey(keys[i]), 'next'), keys[i]);
+    }
+    const replies = execReplies(await pipeline.exec());
+    for (const [i, key] of keys.entries()) {
+      const locked = replies[2 * i] === 1;
+      const score = replies[2 * i + 1];
+      if (!locked || score === null || Number(score) > dueBy) continue;
       const type = typeOfKey(key);
       counts.set(type, (counts.get(type) ?? 0) + 1);
     }
     return counts;
   }
 
-  private async hasMembers(type: string): Promise<boolean> {
-    for (const status of TARGET_STATUSES) if ((await this.redis.zcard(this.keys.fleet(type, `status:${status}`))) > 0) return true;
+  private async hasMembers(shard: FleetShard, type: string): Promise<boolean> {
+    for (const status of TARGET_STATUSES) if ((await this.redis.zcard(shard.keys.fleet(type, `status:${status}`))) > 0) return true;
     return false;
   }
 
-  private async write(type: string, stamp: EpochMs, rows: Array<[string, Array<number | null>]>): Promise<void> {
+  private async write(shard: FleetShard, type: string, stamp: EpochMs, rows: Array<[string, Array<number | null>]>): Promise<void> {
     if (rows.length === 0) return;
-    const keys = [this.keys.targets, this.keys.fleetTypes, ...FLEET_PARTS.map((part) => this.keys.fleet(type, part))];
-    const args: Array<string | number> = [type, stamp];
+    const keys = [
+      shard.keys.fleetTypes,
+      ...FLEET_PARTS.map((part) => shard.keys.fleet(type, part)),
+      ...rows.map(([member]) => shard.jobKey(jobIdForTarget(member))),
+    ];
+    const args: Array<string | number> = [type, stamp, FLEET_PARTS.length];
     for (const [member, scores] of rows) {
       args.push(member);
       for (let i = 0; i < FLEET_PARTS.length; i++) args.push(scores[i] ?? '');
@@ -387,6 +459,12 @@ export class FleetAggregates {
       await this.redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args);
     }
   }
+}
+
+/** The max or min of the times given, null when none is. */
+function extreme(values: Array<EpochMs | null>, pick: (...values: number[]) => number): EpochMs | null {
+  const present = values.filter((v): v is EpochMs => v !== null);
+  return present.length === 0 ? null : pick(...present);
 }
 
 function typeOfKey(key: string): string {

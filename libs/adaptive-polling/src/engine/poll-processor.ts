@@ -53,7 +53,7 @@ export interface PollProcessorDeps {
   /** Stall recoveries in a row that park a target (reason `stalled`). */
   maxStallRecoveries: number;
   /** Fleet figures written after each commit. */
-  aggregates: Pick<FleetAggregates, 'record'>;
+  aggregates: Pick<FleetAggregates, 'record' | 'forget'>;
   /** Moves a job that sits outside its target's shard (true: moved, the run ends without polling). */
   rehome?: (job: Job<PollJobData>) => Promise<boolean>;
 }
@@ -154,7 +154,12 @@ export class PollProcessor {
     // change may have been made on another replica a moment ago.
     const def =
       pending.length > 0 ? await this.deps.targets.fetch(key) : (this.deps.targets.get(key) ?? (await this.deps.targets.fetch(key)));
-    if (!def) return null;
+    if (!def) {
+      // Removed: out of the fleet figures too (a commit that raced the removal may have put it back;
+      // a failed write is left to the housekeeping repair).
+      await this.deps.aggregates.forget(key, this.deps.clock()).catch(() => undefined);
+      return null;
+    }
     progress.stage = 'decide';
     const ref: TargetRef = { key, type: def.type, name: def.name };
     const options = this.optionsOf(def.type);

@@ -191,8 +191,13 @@ export class PollingEngine {
     for (const queue of this.router.allQueues) {
       queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
     }
-    const running = this.router.allQueues.map((queue) => ({ activeKey: queue.keys.active, jobKey: (id: string) => jobKeyOf(queue, id) }));
-    this.aggregates = new FleetAggregates(this.redis, this.keys, running, targetKeyOfJobId);
+    // Each shard's figures beside its queue, in its slot (shard 0's keys are this.keys).
+    const fleetShards = this.router.allQueues.map((queue) => ({
+      keys: engineKeys(config.prefix, queue.name),
+      activeKey: queue.keys.active,
+      jobKey: (id: string) => jobKeyOf(queue, id),
+    }));
+    this.aggregates = new FleetAggregates(this.redis, fleetShards, (key) => this.router.shardOf(key), targetKeyOfJobId);
     this.staticTargets = staticTargets;
 
     await this.targets.refresh();
@@ -311,7 +316,7 @@ export class PollingEngine {
   async removeTarget(key: string, actor = CODE_ACTOR): Promise<TargetDefinition> {
     const def = await this.requireTarget(key);
     await this.targets.remove(key);
-    await this.aggregates.forget(def, this.config.clock());
+    await this.aggregates.forget(key, this.config.clock());
     const removed = await this.router.queueOf(key).remove(jobIdForTarget(key));
     // A running job cannot be removed: its next run finds the target gone and ends.
     if (removed === 0) await this.nudge(key, 'refresh');
@@ -647,7 +652,10 @@ export class PollingEngine {
   private async rehomeStep(): Promise<void> {
     if (!this.rehoming.active) return;
     const left = await this.rehoming.step(this.targets.keysList());
-    if (left === 0) this.config.logger.log(`poll jobs laid out over ${this.router.count} shards`);
+    if (left > 0) return;
+    this.config.logger.log(`poll jobs laid out over ${this.router.count} shards`);
+    // Every job is home now: each shard's fleet figures are rewritten for the new layout.
+    await this.repairFleetAggregates();
   }
 
   private async inFormerShard(key: string): Promise<boolean> {
