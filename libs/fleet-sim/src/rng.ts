@@ -9,6 +9,11 @@
  * fleet file gains an entry.
  */
 
+import { hashString32 } from '../../adaptive-polling/src/core/hash32';
+
+/** The simulator's string hash is the library's (core/hash32.ts): one copy of the rule. */
+export { hashString32 };
+
 /** A source of uniform numbers in [0, 1). Same shape as the core's RandomSource. */
 export type Random = () => number;
 
@@ -25,26 +30,6 @@ export function mulberry32(seed: number): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** murmur3's 32-bit finaliser: spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** FNV-1a over the UTF-16 code units of a string, finalised with fmix32. */
-export function hashString32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return fmix32(h);
 }
 
 /** A 32-bit seed for the stream named by `labels` under `seed`. */

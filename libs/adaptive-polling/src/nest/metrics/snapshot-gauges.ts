@@ -59,6 +59,59 @@ export class SampleSet {
 }
 
 /**
+ * The state gauges of one scrape while they are summed up: one sample set per
+ * gauge with its combining rule, and every known type reported (targets 0)
+ * even without targets. Both the per-target read and the aggregates fill it.
+ */
+export class GaugeAccumulator {
+  readonly staleness = new SampleSet(max);
+  readonly lastSuccess = new SampleSet(max);
+  readonly deadLetterDepth = new SampleSet(sum);
+  readonly breakerState = new SampleSet(max);
+  readonly breakerFailures = new SampleSet(max);
+  readonly breakerRetry = new SampleSet(max);
+  readonly queueDepthByType = new SampleSet(sum);
+  readonly targetsByType = new SampleSet(sum);
+  queueDepth = 0;
+  dueSoon = 0;
+  private readonly types: Set<string>;
+
+  constructor(knownTypes: readonly string[]) {
+    this.types = new Set(knownTypes.map(labelValue));
+    for (const type of this.types) {
+      this.targetsByType.add({ instance_type: type }, 0);
+      this.queueDepthByType.add({ instance_type: type }, 0);
+    }
+  }
+
+  /** The type's label value, noted so its max interval is reported. */
+  typeLabel(type: string): string {
+    const label = labelValue(type);
+    this.types.add(label);
+    return label;
+  }
+
+  values(maxIntervalMs: (type: string) => number): SnapshotGaugeValues {
+    return {
+      staleness: this.staleness.list(),
+      lastSuccess: this.lastSuccess.list(),
+      deadLetterDepth: this.deadLetterDepth.list(),
+      breakerState: this.breakerState.list(),
+      breakerFailures: this.breakerFailures.list(),
+      breakerRetry: this.breakerRetry.list(),
+      queueDepth: this.queueDepth,
+      queueDepthByType: this.queueDepthByType.list(),
+      dueSoon: this.dueSoon,
+      targetsByType: this.targetsByType.list(),
+      maxIntervalByType: [...this.types].map((type) => ({
+        labels: { instance_type: type },
+        value: nonNegativeSeconds(maxIntervalMs(type)),
+      })),
+    };
+  }
+}
+
+/**
  * Turns one read of every target's shared state into the state gauges. Pure
  * and linear in the number of targets, so a scrape of 10,000 targets costs
  * one pipelined Redis read and one pass.
@@ -71,70 +124,35 @@ export class SampleSet {
  */
 export function snapshotGaugeValues(input: SnapshotGaugeInput): SnapshotGaugeValues {
   const { nowMs } = input;
-  const staleness = new SampleSet(max);
-  const lastSuccess = new SampleSet(max);
-  const deadLetterDepth = new SampleSet(sum);
-  const breakerState = new SampleSet(max);
-  const breakerFailures = new SampleSet(max);
-  const breakerRetry = new SampleSet(max);
-  const queueDepthByType = new SampleSet(sum);
-  const targetsByType = new SampleSet(sum);
-  let queueDepth = 0;
-  let dueSoon = 0;
-
-  const types = new Set(input.knownTypes.map(labelValue));
-  for (const type of types) {
-    targetsByType.add({ instance_type: type }, 0);
-    queueDepthByType.add({ instance_type: type }, 0);
-  }
-
+  const gauges = new GaugeAccumulator(input.knownTypes);
   for (const { definition, state, running, scheduled } of input.snapshots) {
-    const type = labelValue(definition.type);
-    types.add(type);
+    const type = gauges.typeLabel(definition.type);
     const target: LabelSet = {
       instance_type: type,
       instance: input.perTargetLabels ? labelValue(targetKey(definition)) : ALL_INSTANCES_LABEL_VALUE,
     };
     const byType: LabelSet = { instance_type: type };
 
-    targetsByType.add(byType, 1);
+    gauges.targetsByType.add(byType, 1);
     // The same rules as the health API's `queue`: jobs that will poll (not
     // paused, not parked); due soon = not running and due within the window.
     const queued = isQueued(scheduled, definition.paused, state);
-    queueDepthByType.add(byType, queued ? 1 : 0);
-    if (queued) queueDepth++;
-    if (isDueSoon(queued, running, state?.nextRunAtMs ?? null, nowMs, input.dueSoonWindowMs)) dueSoon++;
+    gauges.queueDepthByType.add(byType, queued ? 1 : 0);
+    if (queued) gauges.queueDepth++;
+    if (isDueSoon(queued, running, state?.nextRunAtMs ?? null, nowMs, input.dueSoonWindowMs)) gauges.dueSoon++;
 
     const lastSuccessAtMs = state?.lastSuccessAtMs ?? null;
     if (!definition.paused) {
-      staleness.add(target, lastSuccessAtMs === null ? -1 : nonNegativeSeconds(nowMs - lastSuccessAtMs));
+      gauges.staleness.add(target, lastSuccessAtMs === null ? -1 : nonNegativeSeconds(nowMs - lastSuccessAtMs));
     }
-    if (lastSuccessAtMs !== null) lastSuccess.add(target, lastSuccessAtMs / 1000);
+    if (lastSuccessAtMs !== null) gauges.lastSuccess.add(target, lastSuccessAtMs / 1000);
 
-    deadLetterDepth.add(target, state?.deadLetter ? 1 : 0);
+    gauges.deadLetterDepth.add(target, state?.deadLetter ? 1 : 0);
     const breaker = state?.breaker;
-    breakerState.add(target, breaker ? (BREAKER_STATE_VALUES[breaker.state] ?? 0) : 0);
-    breakerFailures.add(target, breaker ? Math.max(0, breaker.failures) : 0);
+    gauges.breakerState.add(target, breaker ? (BREAKER_STATE_VALUES[breaker.state] ?? 0) : 0);
+    gauges.breakerFailures.add(target, breaker ? Math.max(0, breaker.failures) : 0);
     const retryInMs = breaker?.state === 'open' && breaker.retryAtMs !== null ? breaker.retryAtMs - nowMs : 0;
-    breakerRetry.add(target, nonNegativeSeconds(retryInMs));
+    gauges.breakerRetry.add(target, nonNegativeSeconds(retryInMs));
   }
-
-  const maxIntervalByType = [...types].map((type) => ({
-    labels: { instance_type: type },
-    value: nonNegativeSeconds(input.maxIntervalMs(type)),
-  }));
-
-  return {
-    staleness: staleness.list(),
-    lastSuccess: lastSuccess.list(),
-    deadLetterDepth: deadLetterDepth.list(),
-    breakerState: breakerState.list(),
-    breakerFailures: breakerFailures.list(),
-    breakerRetry: breakerRetry.list(),
-    queueDepth,
-    queueDepthByType: queueDepthByType.list(),
-    dueSoon,
-    targetsByType: targetsByType.list(),
-    maxIntervalByType,
-  };
+  return gauges.values((type) => input.maxIntervalMs(type));
 }
