@@ -115,6 +115,22 @@ describe('pveChangeSignal', () => {
     ['a guest HA state changed', (s) => (s.resources[0].hastate = 'fence')],
     ['a guest was resized', (s) => (s.resources[0].maxmem = 16 * 2 ** 30)],
     ['a guest appeared', (s) => s.resources.push({ id: 'qemu/102', type: 'qemu', node: 'pve1', status: 'stopped' })],
+    [
+      'a guest was renumbered',
+      (s) => {
+        s.resources[0].vmid = 110;
+        s.resources[0].id = 'qemu/110';
+      },
+    ],
+    [
+      'a container and a VM traded places (same vmids, other types)',
+      (s) => {
+        s.resources[0].type = 'lxc';
+        s.resources[0].id = 'lxc/100';
+        s.resources[1].type = 'qemu';
+        s.resources[1].id = 'qemu/101';
+      },
+    ],
     ['a node went offline', (s) => (s.resources[3].status = 'offline')],
     [
       'a node left the cluster',
@@ -129,6 +145,14 @@ describe('pveChangeSignal', () => {
     const changed = clone(pve());
     mutate(changed);
     expect(pveChangeSignal(changed)).not.toBe(base);
+  });
+
+  it('tells a guest without a vmid by its id', () => {
+    const without = pve();
+    delete without.resources[0].vmid;
+    const renamed = clone(without);
+    renamed.resources[0].id = 'qemu/999';
+    expect(pveChangeSignal(renamed)).not.toBe(pveChangeSignal(without));
   });
 });
 
