@@ -9,6 +9,8 @@ import { PollingMetricsService } from 'nestjs-adaptive-polling/prometheus';
 import { ReplicaDirectoryService, ReplicaHeartbeat } from '../../libs/adaptive-polling/src/nest/replicas';
 import { SchedulerHealthService } from '../../libs/adaptive-polling/src/nest/api/scheduler-health.service';
 import { useClosedAfterEach, usePrivateRedis } from '../support/redis-fixture';
+import { engineKeys } from '../../libs/adaptive-polling/src/engine/engine-keys';
+import { shardQueueNames } from '../../libs/adaptive-polling/src/engine/shard-queues';
 import { eventually } from '../support/events';
 import { PollRecorder, fastPolling, startScriptedApp, type ScriptedApp, type ScriptedAppOptions } from '../support/scripted-app';
 
@@ -260,5 +262,21 @@ describe('housekeeping', () => {
     expect(await redis.client.exists(keys.ops('scripted::ghost'))).toBe(0);
     expect(await redis.client.hexists(`${keys.replicaPrefix}:known`, 'replica-gone')).toBe(0);
     expect(Object.keys(await statuses(a))).toEqual(['replica-a']);
+  });
+
+  it("the janitor removes removed targets' operator lists in every shard's keys", async () => {
+    const queueName = freshQueue();
+    const a = await start({ queueName, shards: 3, targets: [{ name: 'kept', type: 'scripted' }] });
+    const prefix = a.engine.keys.targets.slice(0, -`:${queueName}:ap:targets`.length);
+    const lists = shardQueueNames(prefix, queueName, 3, false).map((name, shard) =>
+      engineKeys(prefix, name).ops(`scripted::ghost-${shard}`),
+    );
+    for (const list of lists) await redis.client.rpush(list, 'reset_breaker');
+    const hk = a.app.get(HousekeepingService);
+    const events: HousekeepingRunEvent[] = [];
+    hk.events.on('run', (e) => events.push(e));
+    expect(await hk.runNow('janitor')).toBe('ran');
+    expect(events.at(-1)?.result).toMatchObject({ opsListsRemoved: 3 });
+    for (const list of lists) expect(await redis.client.exists(list)).toBe(0);
   });
 });

@@ -153,6 +153,11 @@ export class PollingEngine {
     return this.router?.queues[0];
   }
 
+  /** Where operator-action lists start: one prefix per shard queue (each in its queue's slot on a cluster). */
+  opsListPrefixes(): string[] {
+    return this.router.opsPrefixes();
+  }
+
   /** The queue of the shard that holds the target's job. */
   queueOfTarget(key: string): Queue<PollJobData> {
     return this.router.queueOf(key);

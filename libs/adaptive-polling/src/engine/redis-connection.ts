@@ -37,6 +37,11 @@ function isRedisClient(value: RedisConnectionInput): value is Redis {
   return value instanceof Redis;
 }
 
+/** The clients a SCAN must go through to see every key: SCAN lists one node's keys, so a cluster's masters each. */
+export function scanNodesOf(client: RedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
+}
+
 /** True for an ioredis Cluster: its keys must be hash-tagged per queue (see poll-queue-options.ts). */
 export function isClusterInput(value: RedisConnectionInput): value is Cluster {
   return value instanceof Cluster;

@@ -57,6 +57,11 @@ export class ShardRouter {
     return engineKeys(this.prefix, this.names[this.shardOf(targetKey)]).ops(targetKey);
   }
 
+  /** Where operator-action lists start, one prefix per queue that may hold jobs (homes and those being drained). */
+  opsPrefixes(): string[] {
+    return this.names.map((name) => engineKeys(this.prefix, name).ops(''));
+  }
+
   /**
    * Splits a list by shard: on a Redis Cluster a pipeline or a script may
    * only touch keys of one slot, so multi-key reads go shard by shard.

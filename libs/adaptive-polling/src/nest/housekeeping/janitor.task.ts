@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { targetKey } from '../../core/target';
+import { scanNodesOf } from '../../engine/redis-connection';
 import { PollingEngineHost } from '../polling-engine.host';
 import { ReplicaDirectoryService } from '../replicas/replica-directory.service';
 import { HousekeepingService } from './housekeeping.service';
@@ -41,20 +42,25 @@ export class JanitorTask implements OnModuleInit {
     const redis = engine.redis;
     if ((await redis.exists(engine.keys.targetsVersion)) === 0) return 0;
     const known = new Set((await engine.listTargets()).map((def) => targetKey(def)));
-    const opsPrefix = engine.keys.ops('');
     let removed = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(opsPrefix)}*`, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      const orphans = keys.filter((k) => !known.has(k.slice(opsPrefix.length)));
-      if (orphans.length > 0) {
-        // Re-check each against the registry itself: a target may have been added since the list was read.
-        const exists = await Promise.all(orphans.map((k) => redis.hexists(engine.keys.targets, k.slice(opsPrefix.length))));
-        const gone = orphans.filter((_, i) => exists[i] === 0);
-        if (gone.length > 0) removed += await redis.del(...gone);
+    // Each shard's lists start with its queue's prefix; on a cluster each master is scanned.
+    for (const opsPrefix of engine.opsListPrefixes()) {
+      for (const node of scanNodesOf(redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${escapeGlob(opsPrefix)}*`, 'COUNT', SCAN_COUNT);
+          cursor = next;
+          const orphans = keys.filter((k) => !known.has(k.slice(opsPrefix.length)));
+          if (orphans.length > 0) {
+            // Re-check each against the registry itself: a target may have been added since the list was read.
+            const exists = await Promise.all(orphans.map((k) => redis.hexists(engine.keys.targets, k.slice(opsPrefix.length))));
+            const gone = orphans.filter((_, i) => exists[i] === 0);
+            // One prefix's lists share a slot (its queue's hash tag), so one DEL takes them all.
+            if (gone.length > 0) removed += await redis.del(...gone);
+          }
+        } while (cursor !== '0');
       }
-    } while (cursor !== '0');
+    }
     return removed;
   }
 }
