@@ -93,6 +93,19 @@ export class OperatorQueue {
     return WHERE[code] ?? 'queued';
   }
 
+  /**
+   * Moves the actions waiting in another list (the target's former shard's) to its own,
+   * marking its job, oldest first. Two slots on a cluster, so not atomic: a crash between
+   * the push and the trim applies those actions twice (each is safe to repeat), never loses one.
+   */
+  async carryOver(targetKey: string, fromList: string, jobKey: string): Promise<number> {
+    if (fromList === this.keys.ops(targetKey)) return 0;
+    const actions = await this.redis.lrange(fromList, 0, -1);
+    for (const action of actions) await this.push(targetKey, action, jobKey);
+    if (actions.length > 0) await this.redis.ltrim(fromList, actions.length, -1);
+    return actions.length;
+  }
+
   async clear(targetKey: string): Promise<void> {
     await this.redis.del(this.keys.ops(targetKey));
   }

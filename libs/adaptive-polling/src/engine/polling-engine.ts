@@ -191,8 +191,8 @@ export class PollingEngine {
     const shards = this.shardQueueNames.length;
     const names = shardQueueNames(config.prefix, config.queueName, Math.max(layout, shards), cluster);
     this.router = new ShardRouter(names, shards, config.prefix, this.redis);
-    this.rehoming = new ShardRehoming(this.redis, this.router, this.keys.shardLayout, layout, config.clock);
     this.operatorQueue = new OperatorQueue(this.redis, this.router);
+    this.rehoming = new ShardRehoming(this.redis, this.router, this.operatorQueue, this.keys.shardLayout, layout, config.clock);
     for (const queue of this.router.allQueues) {
       queue.on('error', (error) => logUnlessOutage(this.redis, (m) => config.logger.error(m), 'queue error', error));
     }

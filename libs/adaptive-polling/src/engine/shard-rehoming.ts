@@ -3,6 +3,7 @@ import { shardOfTarget } from '../core/shards';
 import { jobIdForTarget } from './engine-keys';
 import { jobKeyOf } from './bullmq-internals';
 import type { PollJobData } from './job-state-codec';
+import type { OperatorQueue } from './operator-queue';
 import type { RedisClient } from './redis-connection';
 import type { ShardRouter } from './shard-router';
 
@@ -17,7 +18,8 @@ export async function readShardLayout(redis: RedisClient, key: string): Promise<
  * moved only by a run of its own (which holds its lock, so it never moves
  * while a poll runs): the run adds the job, same id and data, to its home
  * queue at the time it was due, and ends without polling; completing it
- * removes it from the old queue. A crash between the two leaves the old job,
+ * removes it from the old queue. Operator actions queued beside the old queue
+ * move with it. A crash between the two leaves the old job,
  * whose next run adds again (BullMQ ignores an id that exists) and ends: no
  * job is lost or doubled. Jobs due later are promoted so they move now; the
  * layout key is set to the new count once no job is left to move.
@@ -26,6 +28,7 @@ export class ShardRehoming {
   constructor(
     private readonly redis: RedisClient,
     private readonly router: ShardRouter,
+    private readonly operatorQueue: Pick<OperatorQueue, 'carryOver'>,
     private readonly layoutKey: string,
     /** The count the jobs were laid out for when this process started. */
     private layout: number,
@@ -49,6 +52,8 @@ export class ShardRehoming {
     const home = this.router.queueOf(job.data.key);
     if (home === queue) return false;
     await home.add(job.data.key, job.data, { jobId: job.id, delay: Math.max(0, job.data.dueAtMs - this.clock()) });
+    // Actions queued under the old layout wait beside the old queue: they go home with the job.
+    await this.operatorQueue.carryOver(job.data.key, this.router.opsBeside(queue, job.data.key), jobKeyOf(home, job.id as string));
     return true;
   }
 

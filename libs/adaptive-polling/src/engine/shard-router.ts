@@ -57,6 +57,11 @@ export class ShardRouter {
     return engineKeys(this.prefix, this.names[this.shardOf(targetKey)]).ops(targetKey);
   }
 
+  /** The target's operator-action list beside `queue` (its former shard's, while re-homing). */
+  opsBeside(queue: Queue<PollJobData>, targetKey: string): string {
+    return engineKeys(this.prefix, queue.name).ops(targetKey);
+  }
+
   /** Where operator-action lists start, one prefix per queue that may hold jobs (homes and those being drained). */
   opsPrefixes(): string[] {
     return this.names.map((name) => engineKeys(this.prefix, name).ops(''));
