@@ -126,6 +126,40 @@ describe('no silent stops', () => {
     expect(await failedCount(queueName)).toBe(0);
   });
 
+  it("an operator action whose run's state write fails is applied by the next run, once", async () => {
+    const recorder = new PollRecorder();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    recorder.behaviours.set('a', async (_ctx, n) => {
+      if (n === 1) await gate;
+      return { n };
+    });
+    const queueName = freshQueue();
+    const { engine } = await start(recorder, {
+      queueName,
+      targets: [{ name: 'a', type: 'scripted' }],
+      polling: fastPolling({ minInterval: '1h', baseInterval: '1h', maxInterval: '2h' }),
+      stalledIntervalMs: 1_000,
+    });
+    const applied: Array<EngineEventMap['operator:applied'][0]> = [];
+    engine.events.on('operator:applied', (e) => applied.push(e));
+    const started = waitForEvent(engine.events, 'poll:started');
+    // The run takes the action, applies it, then polls (held at the gate).
+    await engine.applyAction('scripted::a', 'reset_breaker', 'operator:test');
+    await started;
+    const lockKey = `bull:${queueName}:target-${encodeURIComponent('scripted::a')}:lock`;
+    await redis.client.set(lockKey, 'someone-else', 'PX', 1_000);
+    const commitFailed = waitForEvent<EngineError>(engine.events, 'engine:error', (e) => e.stage === 'commit');
+    release();
+    await commitFailed;
+    expect(applied).toEqual([]);
+    // The stalled check gives the job back; its run finds the action still queued.
+    await eventually(async () => applied.length > 0, 'the action applied by the next run', 10_000);
+    await eventually(async () => recorder.count('scripted::a') >= 2, 'polled again', 10_000);
+    expect(applied.map((e) => [e.action, e.actor])).toEqual([['reset_breaker', 'operator:test']]);
+    expect(await redis.client.exists(engine.keys.ops('scripted::a'))).toBe(0);
+  });
+
   it('Redis connections dropped in the middle of a run: polled again within 2 base intervals, failed set empty', async () => {
     const proxy = await startTcpProxy(redis.server.host, redis.server.port);
     try {

@@ -11,10 +11,11 @@ const DRAIN_BATCH = 100;
 /**
  * What the target's job carries (in BullMQ's progress field, which the
  * worker reads with the job anyway) while operator actions wait for it. A run
- * drains the list only when it sees this mark, so a plain poll pays no round
- * trip for operator actions. Only the drain clears the mark, and only once the
- * list is empty: an action queued while a run goes on keeps its mark through
- * that run's reschedule.
+ * reads the list only when it sees this mark, so a plain poll pays no round
+ * trip for operator actions. A run takes the actions off the list, and clears
+ * the mark once the list is empty, only after its state write landed: an
+ * action whose run fails to store its result waits for the next run, and one
+ * queued while a run goes on keeps its mark through that run's reschedule.
  */
 export const PENDING_ACTIONS_MARK = Object.freeze({ pendingOperatorActions: true });
 const PENDING_ACTIONS_MARK_JSON = JSON.stringify(PENDING_ACTIONS_MARK);
@@ -25,15 +26,18 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], '${PROGRESS_FIELD}', ARGV[1]) end
 return 1`;
 
-/** Pops a batch and, when that empties the list, clears the mark in the same step. */
-const DRAIN_SCRIPT = `
-local popped = redis.call('LPOP', KEYS[1], ARGV[1]) or {}
-local left = redis.call('LLEN', KEYS[1])
-if left == 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], '${PROGRESS_FIELD}', 0) end
-return {popped, left}`;
+/** The oldest batch and the list's length, leaving the list as it is. */
+const PEEK_SCRIPT = `
+return {redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1), redis.call('LLEN', KEYS[1])}`;
+
+/** Drops the first ARGV[1] actions (those a run applied) and, when none are left, the job's mark. */
+const ACK_SCRIPT = `
+if tonumber(ARGV[1]) > 0 then redis.call('LTRIM', KEYS[1], ARGV[1], -1) end
+if redis.call('LLEN', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], '${PROGRESS_FIELD}', 0) end
+return 1`;
 
 /**
- * Where the job is while actions wait: 0 none wait (a run drained them),
+ * Where the job is while actions wait: 0 none wait (a run took them),
  * 1 delayed (promote it), 2 running (wait for its reschedule), 3 waiting to
  * run or gone (nothing to do).
  */
@@ -46,9 +50,9 @@ return 3`;
 export type PendingActionsWhere = 'drained' | 'delayed' | 'running' | 'queued';
 const WHERE: readonly PendingActionsWhere[] = ['drained', 'delayed', 'running', 'queued'];
 
-export interface DrainedActions {
+export interface WaitingActions {
   actions: string[];
-  /** More than one batch was waiting: the job must run again at once. */
+  /** More than one batch is waiting: the job must run again at once. */
   more: boolean;
 }
 
@@ -82,10 +86,15 @@ export class OperatorQueue {
     await this.redis.eval(PUSH_SCRIPT, 2, jobKey, this.keys.ops(targetKey), PENDING_ACTIONS_MARK_JSON, action);
   }
 
-  /** Pops up to one batch of pending actions; the mark goes with the last of them. */
-  async drain(targetKey: string, jobKey: string): Promise<DrainedActions> {
-    const [actions, left] = (await this.redis.eval(DRAIN_SCRIPT, 2, this.keys.ops(targetKey), jobKey, DRAIN_BATCH)) as [string[], number];
-    return { actions, more: left > 0 };
+  /** The oldest batch of waiting actions, left queued until `ack` (after the run's state write). */
+  async peek(targetKey: string): Promise<WaitingActions> {
+    const [actions, length] = (await this.redis.eval(PEEK_SCRIPT, 1, this.keys.ops(targetKey), DRAIN_BATCH)) as [string[], number];
+    return { actions, more: length > actions.length };
+  }
+
+  /** Takes the `applied` oldest actions off the list; the mark goes with the last of them. */
+  async ack(targetKey: string, jobKey: string, applied: number): Promise<void> {
+    await this.redis.eval(ACK_SCRIPT, 2, this.keys.ops(targetKey), jobKey, applied);
   }
 
   async where(targetKey: string, job: JobKeys): Promise<PendingActionsWhere> {

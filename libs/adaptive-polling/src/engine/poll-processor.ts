@@ -20,12 +20,12 @@ import type {
 } from '../core/types';
 import type { PolicyRegistry } from '../core/policies/registry';
 import type { EngineErrorStage, EngineEventMap, EngineEvents, TargetRef } from './engine-events';
-import { moveToDelayedWithData, stallRecoveriesOf } from './bullmq-internals';
+import { jobKeyOf, moveToDelayedWithData, stallRecoveriesOf } from './bullmq-internals';
 import type { PollHandler } from './poll-handler';
 import { PollShutdownError } from './poll-handler';
 import { runWithTimeout } from './run-with-timeout';
 import type { TargetStore } from './target-store';
-import { hasPendingActionsMark, type DrainedActions, type OperatorQueue } from './operator-queue';
+import { hasPendingActionsMark, type OperatorQueue, type WaitingActions } from './operator-queue';
 import { encodeJobData, targetStateFromJobData, type PollJobData } from './job-state-codec';
 import type { FleetAggregates } from './fleet-aggregates';
 
@@ -58,7 +58,7 @@ export interface PollProcessorDeps {
   rehome?: (job: Job<PollJobData>) => Promise<boolean>;
 }
 
-const NOTHING_DRAINED: DrainedActions = Object.freeze({ actions: [], more: false });
+const NO_ACTIONS: WaitingActions = Object.freeze({ actions: [], more: false });
 
 /** What one run decided: written in one commit, its events sent only once the write landed. */
 interface RunVerdict {
@@ -80,6 +80,8 @@ interface RunProgress {
   state: TargetPollState | null;
   runAgain: boolean;
   pollStarted: boolean;
+  /** How many queued actions `state` holds, applied (the commit takes them off the list); null: none were read. */
+  actionsTaken: number | null;
 }
 
 /**
@@ -116,6 +118,7 @@ export class PollProcessor {
       state: null,
       runAgain: false,
       pollStarted: false,
+      actionsTaken: null,
     };
     if (await this.movedHome(job, progress)) return;
     let verdict: RunVerdict | null;
@@ -141,14 +144,13 @@ export class PollProcessor {
     const emit = <K extends keyof EngineEventMap>(name: K, ...args: EngineEventMap[K]): void => {
       events.push(() => send(name, ...args));
     };
-    // The list is read only when the job carries the pending-actions mark
-    // (set with every queued action and kept until a drain empties the list).
-    const drained = hasPendingActionsMark(job.progress)
-      ? await this.deps.operatorQueue.drain(key, job.queueQualifiedName + ':' + (job.id as string))
-      : NOTHING_DRAINED;
-    const pending = drained.actions;
+    // The list is read only when the job carries the pending-actions mark (set with every
+    // queued action, cleared by the commit that takes the last of them off the list).
+    const marked = hasPendingActionsMark(job.progress);
+    const waiting = marked ? await this.deps.operatorQueue.peek(key) : NO_ACTIONS;
+    const pending = waiting.actions;
     // More than one batch waits: run again at once for the rest.
-    const runAgain = (progress.runAgain = drained.more);
+    const runAgain = (progress.runAgain = waiting.more);
     progress.stage = 'read_target';
     // After an operator touched the target, read its definition fresh: the
     // change may have been made on another replica a moment ago.
@@ -194,6 +196,8 @@ export class PollProcessor {
         paused: def.paused,
       });
     }
+    // Every one is in `state` now: the commit that stores it takes them off the list.
+    if (marked) progress.actionsTaken = pending.length;
 
     if (def.paused) {
       emit('poll:skipped', { ...ref, reason: 'paused' });
@@ -347,11 +351,17 @@ export class PollProcessor {
     const data = encodeJobData(key, verdict.nextRunAtMs, state);
     let written = false;
     try {
-      // The pending-actions mark (in `progress`) is left alone: only a drain clears it.
+      // The pending-actions mark (in `progress`) is left alone: only the acknowledgement below clears it.
       await moveToDelayedWithData(this.deps.queue, job.id as string, verdict.now, verdict.nextRunAtMs, token ?? '0', data);
       written = true;
     } catch (error) {
       this.report(job, progress, 'commit', error);
+    }
+    if (written && progress.actionsTaken !== null) {
+      // A failure here leaves the actions queued: the next run applies them again (each is safe to repeat).
+      await this.deps.operatorQueue
+        .ack(key, jobKeyOf(this.deps.queue, job.id as string), progress.actionsTaken)
+        .catch((error: unknown) => this.report(job, progress, 'operator_actions', error));
     }
     if (written) {
       // Beside the job, not in its script (other cluster slots). A failure or a crash right here
