@@ -468,7 +468,7 @@ export class PollingEngine {
   /** Wakes the workers of overdue shards, and replaces a worker that stays stuck (BullMQ's time: Date.now). */
   private async watchShards(watchdog: ShardWatchdog): Promise<void> {
     for (const [shard, queue] of this.router.allQueues.entries()) {
-      const verdict = await watchdog.check(queue, () => queue.getActiveCount());
+      const verdict = await watchdog.check(queue, async () => !(await queue.isPaused()) && (await queue.getActiveCount()) === 0);
       if (verdict !== 'replace' || !this.workers[shard]) continue;
       this.config.logger.warn(`worker of ${queue.name} stopped fetching overdue jobs: replaced`);
       const [stuck, stuckRedis] = [this.workers[shard], this.workerRedis[shard]];

@@ -19,10 +19,10 @@ describe('ShardWatchdog', () => {
     let now = 10_000;
     const { shard, redis, queue } = fakeShard(now - OVERDUE_WAKE_MS + 1);
     const watchdog = new ShardWatchdog(redis, () => now);
-    expect(await watchdog.check(queue, async () => 0)).toBe('ok');
+    expect(await watchdog.check(queue, async () => true)).toBe('ok');
     shard.dueMs = undefined;
     now += 60_000;
-    expect(await watchdog.check(queue, async () => 0)).toBe('ok');
+    expect(await watchdog.check(queue, async () => true)).toBe('ok');
     expect(shard.markers).toBe(0);
   });
 
@@ -30,27 +30,27 @@ describe('ShardWatchdog', () => {
     let now = 10_000;
     const { shard, redis, queue } = fakeShard(now - OVERDUE_WAKE_MS);
     const watchdog = new ShardWatchdog(redis, () => now);
-    let active = 1;
-    expect(await watchdog.check(queue, async () => active)).toBe('woken');
+    let idle = false;
+    expect(await watchdog.check(queue, async () => idle)).toBe('woken');
     now += OVERDUE_REPLACE_MS;
-    // A running job may be what holds the shard back: no replacement under it.
-    expect(await watchdog.check(queue, async () => active)).toBe('woken');
-    active = 0;
-    expect(await watchdog.check(queue, async () => active)).toBe('replace');
+    // A running job (or a paused queue) may be what holds the shard back: no replacement under it.
+    expect(await watchdog.check(queue, async () => idle)).toBe('woken');
+    idle = true;
+    expect(await watchdog.check(queue, async () => idle)).toBe('replace');
     expect(shard.markers).toBe(2);
     // A new stretch of lateness starts after a replacement.
-    expect(await watchdog.check(queue, async () => active)).toBe('woken');
+    expect(await watchdog.check(queue, async () => idle)).toBe('woken');
   });
 
   it('forgets the lateness once the shard catches up', async () => {
     let now = 10_000;
     const { shard, redis, queue } = fakeShard(now - 5_000);
     const watchdog = new ShardWatchdog(redis, () => now);
-    expect(await watchdog.check(queue, async () => 0)).toBe('woken');
+    expect(await watchdog.check(queue, async () => true)).toBe('woken');
     now += OVERDUE_REPLACE_MS;
     shard.dueMs = now + 1_000;
-    expect(await watchdog.check(queue, async () => 0)).toBe('ok');
+    expect(await watchdog.check(queue, async () => true)).toBe('ok');
     shard.dueMs = now - 5_000;
-    expect(await watchdog.check(queue, async () => 0)).toBe('woken');
+    expect(await watchdog.check(queue, async () => true)).toBe('woken');
   });
 });

@@ -25,7 +25,8 @@ export class ShardWatchdog {
     private readonly now: () => number,
   ) {}
 
-  async check(queue: Queue, activeCount: () => Promise<number>): Promise<ShardVerdict> {
+  /** `idle`: nothing of the shard runs and its queue is not paused (a paused queue is late on purpose). */
+  async check(queue: Queue, idle: () => Promise<boolean>): Promise<ShardVerdict> {
     const now = this.now();
     const due = await earliestDelayedDueMs(queue, this.redis);
     if (due === undefined || now - due < OVERDUE_WAKE_MS) {
@@ -34,7 +35,7 @@ export class ShardWatchdog {
     }
     const since = this.overdueSince.get(queue.name) ?? now;
     this.overdueSince.set(queue.name, since);
-    if (now - since >= OVERDUE_REPLACE_MS && (await activeCount()) === 0) {
+    if (now - since >= OVERDUE_REPLACE_MS && (await idle())) {
       this.overdueSince.delete(queue.name);
       return 'replace';
     }
