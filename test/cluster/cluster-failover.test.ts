@@ -7,13 +7,13 @@
 // - A worker once stayed parked in a BullMQ await that never settled (marker present, jobs due,
 //   none active): the watchdog replaces a shard's worker that stays overdue 4 s with nothing
 //   running (test/integration/stuck-worker.test.ts covers that path).
-// Measured 2026-12-03: 32 of 32 runs resumed in 2.1-9.9 s (22 in 2.1-3.3 s), none needed a worker
+// Measured 2026-12-03: 41 of 41 runs resumed in 2.1-9.9 s (29 in 2.1-3.3 s), none needed a worker
 // replaced. In the slow ones (5.6-9.9 s) only the killed shard's targets lag; in the 9.9 s one a
 // run's commit failed in the kill, so its job waited for the stalled check to retake it after its
 // lock (stalledIntervalMs) expired. The others log no such error (the worker's outage errors are
 // not logged); the same wait on jobs that were active at the kill is likely, not verified.
 // The ~2 min "close" seen earlier was the harness (kill() of a node SIGKILLed before), fixed in
-// test/support/redis-cluster.ts; app.close() took 21-102 ms.
+// test/support/redis-cluster.ts; app.close() took 12-102 ms, once 12 s (the grace and one bound).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
 import { eventually } from '../support/events';
