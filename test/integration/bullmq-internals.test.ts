@@ -7,10 +7,12 @@ import {
   DATA_FIELD,
   PROGRESS_FIELD,
   STALLED_COUNTER_FIELD,
+  earliestDelayedDueMs,
   jobKeyOf,
   lockKeyOf,
   moveToDelayedWithData,
   stallRecoveriesOf,
+  wakeQueueWorkers,
 } from '../../libs/adaptive-polling/src/engine/bullmq-internals';
 
 /**
@@ -152,6 +154,28 @@ describe('BullMQ internals the engine relies on', () => {
         expect(await redis.client.hget(jobKeyOf(queue, 'j4'), STALLED_COUNTER_FIELD)).toBe('0');
       } finally {
         await live.close();
+      }
+    });
+  });
+
+  it('the earliest delayed job is due at its score / 0x1000 ms, and the base marker wakes a worker blocked past it', async () => {
+    await withQueue(async (queue, name) => {
+      const addedAt = Date.now();
+      await queue.add('t', {}, { jobId: 'j5', delay: 60_000 });
+      const due = (await earliestDelayedDueMs(queue, redis.client))!;
+      expect(due).toBeGreaterThanOrEqual(addedAt + 60_000);
+      expect(due).toBeLessThan(Date.now() + 60_000 + 1);
+      let ran = false;
+      // Blocks until the job's due time (or 30 s): made due behind its back, only the marker wakes it.
+      const worker = new Worker(name, async () => void (ran = true), { connection: connection(), drainDelay: 30 });
+      try {
+        await worker.waitUntilReady();
+        await eventually(async () => (await redis.client.exists(queue.keys.marker)) === 0, 'marker taken by the worker');
+        await redis.client.zadd(queue.keys.delayed, (Date.now() - 1_000) * 0x1000, 'j5');
+        await wakeQueueWorkers(queue, redis.client);
+        await eventually(async () => ran, 'the woken worker ran the job', 5_000);
+      } finally {
+        await worker.close();
       }
     });
   });

@@ -52,3 +52,23 @@ export async function moveToDelayedWithData(
     fieldsToUpdate: { [DATA_FIELD]: JSON.stringify(data), [STALLED_COUNTER_FIELD]: 0 },
   });
 }
+
+/** A delayed job's score is its due time in ms times this, plus a counter (getDelayedScore.lua). */
+const DELAYED_SCORE_FACTOR = 0x1000;
+
+type ZsetReader = { zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]> };
+type ZsetWriter = { zadd(key: string, score: number, member: string): Promise<unknown> };
+
+/** Due time (ms) of the queue's earliest delayed job, or undefined when none is delayed. */
+export async function earliestDelayedDueMs(queue: Pick<Queue, 'keys'>, redis: ZsetReader): Promise<number | undefined> {
+  const [, score] = await redis.zrange(queue.keys.delayed, 0, 0, 'WITHSCORES');
+  return score === undefined ? undefined : Math.floor(Number(score) / DELAYED_SCORE_FACTOR);
+}
+
+/**
+ * Adds the base marker a blocked worker waits on (addBaseMarkerIfNeeded.lua's ZADD marker 0 "0"):
+ * the worker wakes and promotes due delayed jobs on its next fetch.
+ */
+export async function wakeQueueWorkers(queue: Pick<Queue, 'keys'>, redis: ZsetWriter): Promise<void> {
+  await redis.zadd(queue.keys.marker, 0, '0');
+}

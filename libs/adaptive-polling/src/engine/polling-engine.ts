@@ -34,6 +34,7 @@ import { TargetStore } from './target-store';
 import { ShardRouter } from './shard-router';
 import { ShardRehoming, readShardLayout } from './shard-rehoming';
 import { shardNamingProblem, shardQueueNames } from './shard-queues';
+import { ShardWatchdog } from './shard-watchdog';
 import { DEFAULT_SHARDS } from '../core/shards';
 
 export interface EngineLogger {
@@ -95,6 +96,10 @@ const MIN_STALLED_CHECK_MS = 500;
 const WATCH_FIRST_PAUSE_MS = 10;
 const WATCH_MAX_PAUSE_MS = 250;
 const BACKLOG_REFRESH_MS = 2_000;
+/** How often every shard is checked for jobs left overdue (see ShardWatchdog). */
+const WATCHDOG_INTERVAL_MS = 1_000;
+/** A worker's pause after its fetch failed (BullMQ's default is 15 s): a failover takes about as long. */
+const WORKER_RETRY_DELAY_MS = 1_000;
 
 /**
  * The BullMQ side of the product: one delayed job per target, shared by every
@@ -220,7 +225,11 @@ export class PollingEngine {
     await this.rehomeStep();
     if (!(await this.aggregates.isBuilt())) await this.repairFleetAggregates();
 
-    if (config.runWorker) this.startWorker();
+    if (config.runWorker) {
+      this.startWorker();
+      const watchdog = new ShardWatchdog(this.redis, Date.now);
+      this.every(WATCHDOG_INTERVAL_MS, () => this.watchShards(watchdog));
+    }
     this.every(config.reconcileIntervalMs, () => this.reconcile());
     this.every(BACKLOG_REFRESH_MS, () => this.measureBacklog());
     this.started = true;
@@ -458,11 +467,25 @@ export class PollingEngine {
   private startWorker(): void {
     // Logged once here; metrics count them, the run already rescheduled the target.
     this.events.on('engine:error', (e) => this.config.logger.error(`poll of ${e.key}: ${e.message}`));
-    for (const queue of this.router.allQueues) this.startShardWorker(queue);
+    this.router.allQueues.forEach((queue, shard) => this.startShardWorker(queue, shard));
+  }
+
+  /** Wakes the workers of overdue shards, and replaces a worker that stays stuck (BullMQ's time: Date.now). */
+  private async watchShards(watchdog: ShardWatchdog): Promise<void> {
+    for (const [shard, queue] of this.router.allQueues.entries()) {
+      const verdict = await watchdog.check(queue, async () => !(await queue.isPaused()) && (await queue.getActiveCount()) === 0);
+      if (verdict !== 'replace' || !this.workers[shard]) continue;
+      this.config.logger.warn(`worker of ${queue.name} stopped fetching overdue jobs: replaced`);
+      const [stuck, stuckRedis] = [this.workers[shard], this.workerRedis[shard]];
+      this.startShardWorker(queue, shard);
+      // Its await may never settle: not waited for; dropping the connection rejects what it still waits on.
+      void stuck.close(true).catch(() => undefined);
+      stuckRedis.client.disconnect();
+    }
   }
 
   /** A worker on one shard's queue, with a processor that writes back to that queue. */
-  private startShardWorker(queue: Queue<PollJobData>): void {
+  private startShardWorker(queue: Queue<PollJobData>, shard: number): void {
     const { config } = this;
     const processor = new PollProcessor({
       targets: this.targets,
@@ -482,7 +505,7 @@ export class PollingEngine {
       rehome: (job) => this.rehoming.moveIfMisplaced(job, queue),
     });
     const workerConnection = openRedis(config.connection, 'adaptive-polling:worker', config.logger);
-    this.workerRedis.push(workerConnection);
+    this.workerRedis[shard] = workerConnection;
     const worker = new Worker<PollJobData>(queue.name, (job: Job<PollJobData>, token?: string) => processor.process(job, token), {
       connection: workerConnection.client,
       prefix: config.prefix,
@@ -498,8 +521,9 @@ export class PollingEngine {
       maxStalledCount: 1_000_000,
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 100 },
+      runRetryDelay: WORKER_RETRY_DELAY_MS,
     });
-    this.workers.push(worker);
+    this.workers[shard] = worker;
     worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
     worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`));
     // The worker closes its own connection; ours is a duplicate it owns.
