@@ -13,6 +13,7 @@ import {
   moveToDelayedWithData,
   stallRecoveriesOf,
   wakeQueueWorkers,
+  wakeWorkerOnTime,
 } from '../../libs/adaptive-polling/src/engine/bullmq-internals';
 
 /**
@@ -178,5 +179,36 @@ describe('BullMQ internals the engine relies on', () => {
         await worker.close();
       }
     });
+  });
+
+  it('a worker blocks in waitForJob(blockUntil) until its next delayed job; a command after that deadline ends the block at once', async () => {
+    // At hz 1 Redis's cron ticks once a second: without the nudge the block would end up to a second late.
+    await redis.client.config('SET', 'hz', '1');
+    try {
+      await withQueue(async (queue, name) => {
+        const lateness: number[] = [];
+        let dueAt = 0;
+        const worker = new Worker(name, async () => void lateness.push(Date.now() - dueAt), {
+          connection: connection(),
+          autorun: false,
+        });
+        const client = connection();
+        wakeWorkerOnTime(worker, () => client.exists(queue.keys.marker));
+        try {
+          void worker.run();
+          await worker.waitUntilReady();
+          for (let i = 0; i < 4; i += 1) {
+            dueAt = Date.now() + 300;
+            await queue.add('t', {}, { delay: 300 });
+            await eventually(async () => lateness.length === i + 1, `delayed job ${i + 1} run`, 5_000, 10);
+          }
+          expect(Math.max(...lateness)).toBeLessThan(150);
+        } finally {
+          await worker.close();
+        }
+      });
+    } finally {
+      await redis.client.config('SET', 'hz', '10');
+    }
   });
 });

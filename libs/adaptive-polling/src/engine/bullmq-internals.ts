@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 
 /**
  * Every assumption the engine makes about BullMQ beyond its documented API,
@@ -71,4 +71,46 @@ export async function earliestDelayedDueMs(queue: Pick<Queue, 'keys'>, redis: Zs
  */
 export async function wakeQueueWorkers(queue: Pick<Queue, 'keys'>, redis: ZsetWriter): Promise<void> {
   await redis.zadd(queue.keys.marker, 0, '0');
+}
+
+/** How long after a block's deadline the first nudge goes, and between nudges while the block lasts. */
+const NUDGE_AFTER_DEADLINE_MS = 2;
+const NUDGE_REPEAT_MS = 10;
+const MAX_NUDGES = 5;
+/** BullMQ caps one block at this (RedisQueueBackend.maximumBlockTimeout). */
+const MAX_BLOCK_MS = 10_000;
+
+type BlockingWorker = { waitForJob(blockUntil: number): Promise<number> };
+
+/**
+ * Makes a worker start a delayed job on time on any Redis `hz`. A worker with
+ * nothing to run blocks (BZPOPMIN on the marker) until its next delayed job
+ * is due (Worker.waitForJob's `blockUntil`). Redis ends such a block at its
+ * timeout only when its event loop wakes, on other traffic or at its next
+ * cron tick (every 100 ms at the default `hz 10`), so the job would start up
+ * to a tick late. `nudge` sends a cheap command to the same Redis node just
+ * after the deadline, which ends the block; it repeats a few times while the
+ * block lasts, in case the first one arrived before Redis's deadline.
+ */
+export function wakeWorkerOnTime(worker: Worker, nudge: () => Promise<unknown>): void {
+  const blocking = worker as unknown as BlockingWorker;
+  const waitForJob = blocking.waitForJob.bind(worker);
+  blocking.waitForJob = async (blockUntil: number) => {
+    // 0: no delayed job (a new one adds a marker, which ends the block at once).
+    if (!blockUntil) return waitForJob(blockUntil);
+    const deadline = Math.min(blockUntil, Date.now() + MAX_BLOCK_MS);
+    let nudges = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const send = () => {
+      nudges += 1;
+      void nudge().catch(() => undefined);
+      if (nudges < MAX_NUDGES) timer = setTimeout(send, NUDGE_REPEAT_MS);
+    };
+    timer = setTimeout(send, Math.max(0, deadline - Date.now()) + NUDGE_AFTER_DEADLINE_MS);
+    try {
+      return await waitForJob(blockUntil);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

@@ -12,7 +12,7 @@ import { engineKeys, jobIdForTarget, targetKeyOfJobId, type EngineKeys } from '.
 import { FleetAggregates, type FleetAggregateRead, type FleetLists, type TypeAggregate } from './fleet-aggregates';
 import { EngineInputError, TargetConflictError, TargetNotFoundError } from './engine-errors';
 import { JOB_READ_CHUNK, readJobDataAndLock } from './job-snapshot-read';
-import { jobKeyOf, lockKeyOf } from './bullmq-internals';
+import { jobKeyOf, lockKeyOf, wakeWorkerOnTime } from './bullmq-internals';
 import { OperatorQueue, type PendingActionsWhere } from './operator-queue';
 import type { PollHandler } from './poll-handler';
 import { PAUSED_DELAY_MS, PollProcessor, type PollJobData } from './poll-processor';
@@ -524,6 +524,9 @@ export class PollingEngine {
       runRetryDelay: WORKER_RETRY_DELAY_MS,
     });
     this.workers[shard] = worker;
+    const { client } = workerConnection;
+    // A keyed read, so a cluster routes it to the node the worker blocks on.
+    wakeWorkerOnTime(worker, async () => (client.status === 'ready' ? client.exists(queue.keys.marker) : undefined));
     worker.on('error', (error) => logUnlessOutage(workerConnection.client, (m) => config.logger.error(m), 'worker error', error));
     worker.on('failed', (job, error) => config.logger.error(`poll job ${job?.id ?? '?'} failed unexpectedly: ${describeError(error)}`));
     // The worker closes its own connection; ours is a duplicate it owns.
